@@ -1,0 +1,54 @@
+# mlpcourse: `make book` builds the course book, `make test` runs every test.
+# Both create the environment (.venv) on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+
+.PHONY: help env book test lint unit notebooks lab clean
+
+help:
+	@echo "make book       build the book into _build/html (creates .venv on first use)"
+	@echo "make test       ruff, unit tests, notebook checks (nbval), strict book build"
+	@echo "make env        create or update the environment in .venv"
+	@echo "make lab        open the notebooks in JupyterLab"
+	@echo "make notebooks  re-execute every notebook in place, in order (commits real outputs)"
+
+env: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "mlpcourse needs Python 3.10 or newer"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e .
+	touch $@
+
+book: env
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo
+	@echo "Book built. Open: file://$(CURDIR)/_build/html/index.html"
+
+lint: env
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: env
+	$(BIN)/pytest -m "not slow" tests
+
+test: lint
+	MPLBACKEND=Agg $(BIN)/pytest --nbval-lax --nbval-current-env tests notebooks
+
+notebooks: env
+	@for nb in $(NOTEBOOKS); do \
+		echo "executing $$nb"; \
+		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+			--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 $$nb || exit 1; \
+	done
+
+lab: env
+	$(BIN)/jupyter lab notebooks
+
+clean:
+	rm -rf _build student .pytest_cache .ruff_cache

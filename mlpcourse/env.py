@@ -1,0 +1,63 @@
+"""Environment: seeds for reproducible runs, the compute device, and a short version summary."""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+
+import numpy as np
+import torch
+
+__all__ = ["environment_summary", "get_device", "set_seed"]
+
+_DEVICES = ("cpu", "cuda", "mps")
+
+
+def set_seed(seed: int) -> int:
+    """Seed Python's, NumPy's and PyTorch's generators (CUDA included); return ``seed``."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)  # noqa: NPY002 - students' np.random calls use it
+    torch.manual_seed(seed)  # also seeds every CUDA device
+    return seed
+
+
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
+
+
+def get_device(prefer: str | torch.device | None = None) -> torch.device:
+    """Pick the device: ``prefer``, else $MLPCOURSE_DEVICE, else cuda -> mps -> cpu."""
+    choice = prefer if prefer is not None else os.environ.get("MLPCOURSE_DEVICE") or None
+    if choice is None:
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if _mps_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    device = torch.device(choice)
+    source = "prefer=" if prefer is not None else "MLPCOURSE_DEVICE="
+    if device.type not in _DEVICES:
+        raise ValueError(f"{source}{choice!r}: the course runs on one of {_DEVICES}")
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"{source}{choice!r} asks for a GPU, but PyTorch sees no CUDA device. "
+            "In Colab: Runtime > Change runtime type > GPU. Elsewhere use 'cpu' "
+            "(or unset MLPCOURSE_DEVICE to choose automatically)."
+        )
+    if device.type == "mps" and not _mps_available():
+        raise ValueError(
+            f"{source}{choice!r}: Apple's MPS backend is not available here; use 'cpu'"
+        )
+    return device
+
+
+def environment_summary(device: torch.device | None = None) -> str:
+    """One line naming Python, PyTorch, the device and the CPU threads in use."""
+    device = device or get_device()
+    where = torch.cuda.get_device_name(device) if device.type == "cuda" else device.type
+    return (
+        f"Python {platform.python_version()} | torch {torch.__version__} | "
+        f"device: {where} | CPU threads: {torch.get_num_threads()}"
+    )

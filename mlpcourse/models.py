@@ -1,0 +1,85 @@
+"""Models: a configurable multi-layer perceptron built on ``nn.Sequential``, and weight init."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+__all__ = ["ACTIVATIONS", "MLP", "count_parameters", "init_weights"]
+
+ACTIVATIONS: dict[str, type[nn.Module]] = {
+    "relu": nn.ReLU,
+    "leaky_relu": nn.LeakyReLU,
+    "gelu": nn.GELU,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+}
+
+
+class MLP(nn.Sequential):
+    """Flatten -> [Linear -> activation -> Dropout] per hidden size -> Linear; returns logits."""
+
+    def __init__(
+        self,
+        in_features: int,
+        hidden_sizes: Sequence[int],
+        out_features: int,
+        activation: str = "relu",
+        dropout: float = 0.0,
+    ) -> None:
+        if activation not in ACTIVATIONS:
+            raise ValueError(
+                f"unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}"
+            )
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout is a probability in [0, 1), got {dropout}")
+        sizes = [in_features, *hidden_sizes]
+        if any(s < 1 for s in [*sizes, out_features]):
+            raise ValueError(f"layer sizes must be positive, got {sizes + [out_features]}")
+        layers: list[nn.Module] = [nn.Flatten()]
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+            layers += [nn.Linear(fan_in, fan_out), ACTIVATIONS[activation]()]
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
+        layers.append(nn.Linear(sizes[-1], out_features))
+        super().__init__(*layers)
+        self.in_features = in_features
+        self.hidden_sizes = tuple(hidden_sizes)
+        self.out_features = out_features
+        self.activation = activation
+        self.dropout = dropout
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, hidden_sizes={self.hidden_sizes}, "
+            f"out_features={self.out_features}, activation={self.activation!r}, "
+            f"dropout={self.dropout}"
+        )
+
+
+def init_weights(model: nn.Module, scheme: str = "kaiming", seed: int | None = None) -> nn.Module:
+    """Re-initialise every Linear layer with ``scheme`` ('kaiming', 'xavier' or 'default')."""
+    if scheme not in ("kaiming", "xavier", "default"):
+        raise ValueError(f"unknown init scheme {scheme!r}; use 'kaiming', 'xavier' or 'default'")
+    if seed is not None:
+        torch.manual_seed(seed)
+    for module in model.modules():
+        if not isinstance(module, nn.Linear):
+            continue
+        if scheme == "default":
+            module.reset_parameters()
+            continue
+        if scheme == "kaiming":
+            nn.init.kaiming_normal_(module.weight, nonlinearity="relu")
+        else:
+            nn.init.xavier_uniform_(module.weight)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+    return model
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Return the number of trainable parameters of ``model``."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)

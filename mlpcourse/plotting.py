@@ -1,0 +1,228 @@
+"""Plotting: training curves, decision boundaries, image grids, confusion matrices, parity plots.
+
+Every function draws on a new figure (or the ``ax`` given) and returns the matplotlib Figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from torch import nn
+
+from mlpcourse.training import History, predict
+
+__all__ = [
+    "plot_confusion_matrix",
+    "plot_decision_boundary",
+    "plot_histories",
+    "plot_history",
+    "plot_image_grid",
+    "plot_parity",
+]
+
+
+def _new_ax(ax: Axes | None, figsize: tuple[float, float] = (5, 4)) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=figsize)
+    return fig, ax
+
+
+def _as_numpy(a: Any) -> np.ndarray:
+    if isinstance(a, torch.Tensor):
+        return a.detach().cpu().numpy()
+    return np.asarray(a)
+
+
+def plot_history(history: History, title: str | None = None) -> Figure:
+    """Two panels, loss and metric per epoch, training and validation; best epoch marked."""
+    fig, (ax_loss, ax_metric) = plt.subplots(1, 2, figsize=(10, 3.8))
+    ax_loss.plot(history.epoch, history.train_loss, "o-", label="train", ms=3)
+    ax_metric.plot(history.epoch, history.train_metric, "o-", label="train", ms=3)
+    if history.val_loss:
+        ax_loss.plot(history.epoch, history.val_loss, "s-", label="validation", ms=3)
+        ax_metric.plot(history.epoch, history.val_metric, "s-", label="validation", ms=3)
+        if history.best_epoch is not None:
+            for ax in (ax_loss, ax_metric):
+                ax.axvline(history.best_epoch, color="grey", ls=":", label="best epoch")
+    ax_loss.set(xlabel="epoch", ylabel="loss", title="Loss")
+    ax_metric.set(xlabel="epoch", ylabel=history.metric_name, title=history.metric_name.title())
+    for ax in (ax_loss, ax_metric):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_histories(
+    histories: Mapping[str, History], key: str = "val_loss", ax: Axes | None = None
+) -> Figure:
+    """One curve per named run for the ``History`` field ``key`` (e.g. 'val_loss', 'val_metric')."""
+    fig, ax = _new_ax(ax, (7, 4.2))
+    for name, history in histories.items():
+        values = getattr(history, key)
+        if not values:
+            raise ValueError(f"run {name!r} has no {key!r} recorded (was val_data given to fit?)")
+        ax.plot(history.epoch[: len(values)], values, label=name)
+    ax.set(xlabel="epoch", ylabel=key.replace("_", " "))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def _grid_scores(
+    model: Any, grid: np.ndarray, preprocess: Callable[[np.ndarray], np.ndarray] | None
+) -> np.ndarray:
+    """Probability of class 1 (binary) or predicted class (multi-class) at each grid point."""
+    if preprocess is not None:
+        grid = preprocess(grid)
+    if isinstance(model, nn.Module):
+        logits = predict(model, torch.as_tensor(grid, dtype=torch.float32))
+        if logits.ndim == 1 or logits.shape[1] == 1:
+            return torch.sigmoid(logits.reshape(-1)).numpy()
+        probs = torch.softmax(logits, dim=1)
+        return probs[:, 1].numpy() if probs.shape[1] == 2 else probs.argmax(1).numpy()
+    if hasattr(model, "predict_proba"):
+        probs = model.predict_proba(grid)
+        return probs[:, 1] if probs.shape[1] == 2 else probs.argmax(1)
+    if callable(model):
+        return _as_numpy(model(grid))
+    raise TypeError("model must be an nn.Module, a scikit-learn classifier or a function")
+
+
+def plot_decision_boundary(
+    model: Any,
+    X: Any,
+    y: Any,
+    ax: Axes | None = None,
+    title: str | None = None,
+    preprocess: Callable[[np.ndarray], np.ndarray] | None = None,
+    resolution: int = 200,
+    feature_names: Sequence[str] = ("x1", "x2"),
+) -> Figure:
+    """Shade a 2-D classifier's predictions over the plane and scatter the points (X, y)."""
+    X, y = _as_numpy(X), _as_numpy(y).reshape(-1)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"decision boundaries need 2 features, X has shape {X.shape}")
+    fig, ax = _new_ax(ax)
+    pad = 0.5
+    x_min, x_max = X[:, 0].min() - pad, X[:, 0].max() + pad
+    y_min, y_max = X[:, 1].min() - pad, X[:, 1].max() + pad
+    xx, yy = np.meshgrid(
+        np.linspace(x_min, x_max, resolution), np.linspace(y_min, y_max, resolution)
+    )
+    grid = np.c_[xx.ravel(), yy.ravel()].astype(np.float32)
+    scores = _grid_scores(model, grid, preprocess).reshape(xx.shape)
+    n_classes = len(np.unique(y))
+    if n_classes <= 2:
+        shade = ax.contourf(xx, yy, scores, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
+        ax.contour(xx, yy, scores, levels=[0.5], colors="k", linewidths=1.5)
+        fig.colorbar(shade, ax=ax, label="P(class 1)")
+    else:
+        ax.contourf(xx, yy, scores, levels=np.arange(n_classes + 1) - 0.5, cmap="tab10", alpha=0.35)
+    cmap = "RdBu_r" if n_classes <= 2 else "tab10"
+    ax.scatter(
+        X[:, 0],
+        X[:, 1],
+        c=y,
+        cmap=cmap,
+        edgecolors="k",
+        s=18,
+        linewidths=0.5,
+        vmin=0,
+        vmax=max(1, n_classes - 1) if n_classes <= 2 else 9,
+    )
+    ax.set(xlabel=feature_names[0], ylabel=feature_names[1], title=title or "Decision boundary")
+    fig.tight_layout()
+    return fig
+
+
+def plot_image_grid(
+    images: Any,
+    labels: Any,
+    classes: Sequence[str],
+    predictions: Any | None = None,
+    ncols: int = 8,
+    max_images: int = 32,
+) -> Figure:
+    """Show images with their class names; with ``predictions``, wrong ones are titled in red."""
+    images = _as_numpy(images)[:max_images]
+    labels = _as_numpy(labels).reshape(-1)[:max_images]
+    preds = None if predictions is None else _as_numpy(predictions).reshape(-1)[:max_images]
+    n = len(images)
+    if n == 0:
+        raise ValueError("no images to show")
+    side = int(round(np.sqrt(images[0].size)))
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.5 * ncols, 1.75 * nrows), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= n:
+            continue
+        ax.imshow(images[i].reshape(side, side), cmap="gray_r")
+        if preds is None:
+            ax.set_title(classes[labels[i]], fontsize=8)
+        else:
+            ok = preds[i] == labels[i]
+            ax.set_title(
+                f"{classes[preds[i]]}\n(true: {classes[labels[i]]})",
+                fontsize=7,
+                color="black" if ok else "red",
+            )
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(
+    matrix: Any, classes: Sequence[str], normalize: bool = True, ax: Axes | None = None
+) -> Figure:
+    """Draw a confusion matrix (rows: true class, columns: predicted) with counts or row shares."""
+    m = _as_numpy(matrix).astype(float)
+    if m.shape != (len(classes), len(classes)):
+        raise ValueError(f"matrix shape {m.shape} does not match {len(classes)} classes")
+    shown = m / m.sum(axis=1, keepdims=True).clip(min=1) if normalize else m
+    fig, ax = _new_ax(ax, (7.5, 6.5))
+    im = ax.imshow(shown, cmap="Blues")
+    fig.colorbar(im, ax=ax, label="share of true class" if normalize else "count")
+    ticks = np.arange(len(classes))
+    ax.set_xticks(ticks, classes, rotation=45, ha="right")
+    ax.set_yticks(ticks, classes)
+    ax.set(xlabel="predicted class", ylabel="true class", title="Confusion matrix")
+    for i in range(len(classes)):
+        for j in range(len(classes)):
+            text = f"{shown[i, j]:.2f}" if normalize else f"{int(m[i, j])}"
+            dark = shown[i, j] > 0.5 * shown.max()
+            ax.text(
+                j, i, text, ha="center", va="center", fontsize=7, color="white" if dark else "black"
+            )
+    fig.tight_layout()
+    return fig
+
+
+def plot_parity(
+    y_true: Any, y_pred: Any, ax: Axes | None = None, title: str | None = None, label: str = "y"
+) -> Figure:
+    """Scatter predicted against true values with the y = x line; R² in the legend."""
+    t, p = _as_numpy(y_true).reshape(-1), _as_numpy(y_pred).reshape(-1)
+    if len(t) != len(p):
+        raise ValueError(f"y_true has {len(t)} values but y_pred has {len(p)}")
+    r2 = 1.0 - np.sum((t - p) ** 2) / np.sum((t - t.mean()) ** 2)
+    fig, ax = _new_ax(ax, (4.8, 4.6))
+    lo, hi = min(t.min(), p.min()), max(t.max(), p.max())
+    ax.plot([lo, hi], [lo, hi], "k--", lw=1, label="perfect prediction")
+    ax.scatter(t, p, s=14, alpha=0.7, label=f"predictions (R² = {r2:.3f})")
+    ax.set(xlabel=f"true {label}", ylabel=f"predicted {label}", title=title or "Parity plot")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,298 @@
+"""Training: one explicit loop (forward, loss, zero_grad, backward, step), evaluation, metrics."""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from mlpcourse.data import batches
+
+__all__ = [
+    "History",
+    "accuracy",
+    "check_labels",
+    "confusion_matrix",
+    "evaluate",
+    "fit",
+    "predict",
+]
+
+_CLASS_INDEX_LOSSES = (nn.CrossEntropyLoss, nn.NLLLoss)
+
+
+@dataclass
+class History:
+    """Per-epoch record of a ``fit`` run: losses, metric, learning rate and the best epoch."""
+
+    epoch: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    train_metric: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_metric: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    metric_name: str = "accuracy"
+    best_epoch: int | None = None
+    stopped_early: bool = False
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def table(self) -> str:
+        """Return the history as a plain-text table, one row per epoch."""
+        has_val = bool(self.val_loss)
+        head = f"{'epoch':>5}  {'train loss':>10}  {'train ' + self.metric_name[:8]:>14}"
+        if has_val:
+            head += f"  {'val loss':>9}  {'val ' + self.metric_name[:8]:>12}"
+        head += f"  {'lr':>8}  {'time':>6}"
+        rows = [head]
+        for i, ep in enumerate(self.epoch):
+            row = f"{ep:>5}  {self.train_loss[i]:>10.4f}  {self.train_metric[i]:>14.4f}"
+            if has_val:
+                row += f"  {self.val_loss[i]:>9.4f}  {self.val_metric[i]:>12.4f}"
+            row += f"  {self.lr[i]:>8.2g}  {self.seconds[i]:>5.1f}s"
+            if ep == self.best_epoch and has_val:
+                row += "  <- best"
+            rows.append(row)
+        return "\n".join(rows)
+
+
+def check_labels(y: torch.Tensor, num_classes: int, what: str = "y") -> None:
+    """Raise a ``ValueError`` that says what to do unless ``y`` holds class indices 0..C-1."""
+    if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
+        raise ValueError(
+            f"{what} has dtype {y.dtype}, but CrossEntropyLoss and accuracy need class indices "
+            f"of dtype torch.long (0..{num_classes - 1}). Convert with {what}.long() if they "
+            "are whole numbers, or encode them with sklearn.preprocessing.LabelEncoder."
+        )
+    if y.ndim != 1:
+        raise ValueError(f"{what} must be 1-D class indices, got shape {tuple(y.shape)}")
+    if y.numel() == 0:
+        return
+    low, high = int(y.min()), int(y.max())
+    if low < 0 or high >= num_classes:
+        raise ValueError(
+            f"{what} holds labels {low}..{high}, but the model has {num_classes} outputs, so "
+            f"labels must be 0..{num_classes - 1}. Map your labels to 0..C-1 with "
+            "sklearn.preprocessing.LabelEncoder (y_enc = LabelEncoder().fit_transform(y)), "
+            "or give the last layer as many outputs as there are classes."
+        )
+
+
+def _check_lengths(X: torch.Tensor, y: torch.Tensor, what: str = "X and y") -> None:
+    if len(X) != len(y):
+        raise ValueError(
+            f"{what} differ in length ({len(X)} vs {len(y)}): each row of X needs one label in y"
+        )
+
+
+def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
+    """Fraction of correct predictions: argmax over classes, or logit > 0 for one output."""
+    _check_lengths(logits, y, "logits and y")
+    if logits.ndim == 2 and logits.shape[1] > 1:
+        check_labels(y, logits.shape[1])
+        predicted = logits.argmax(dim=1)
+    else:
+        predicted = (logits.reshape(-1) > 0).to(y.dtype)
+        y = y.reshape(-1)
+    return (predicted == y).float().mean().item()
+
+
+def confusion_matrix(y_true: torch.Tensor, y_pred: torch.Tensor, num_classes: int) -> torch.Tensor:
+    """Return the (C, C) count matrix: rows are true classes, columns predicted classes."""
+    _check_lengths(y_true, y_pred, "y_true and y_pred")
+    check_labels(y_true, num_classes, "y_true")
+    check_labels(y_pred, num_classes, "y_pred")
+    flat = y_true.cpu() * num_classes + y_pred.cpu()
+    return torch.bincount(flat, minlength=num_classes**2).reshape(num_classes, num_classes)
+
+
+@torch.no_grad()
+def predict(
+    model: nn.Module,
+    X: torch.Tensor,
+    batch_size: int = 4096,
+    device: torch.device | str | None = None,
+) -> torch.Tensor:
+    """Return the model's outputs (logits) for ``X`` in eval mode, on the CPU."""
+    device = torch.device(device) if device is not None else _model_device(model)
+    was_training = model.training
+    model.eval()
+    try:
+        out = [model(X[i : i + batch_size].to(device)).cpu() for i in range(0, len(X), batch_size)]
+    finally:
+        model.train(was_training)
+    return torch.cat(out)
+
+
+def _model_device(model: nn.Module) -> torch.device:
+    param = next(model.parameters(), None)
+    return param.device if param is not None else torch.device("cpu")
+
+
+MetricFn = Callable[[torch.Tensor, torch.Tensor], float]
+
+
+def evaluate(
+    model: nn.Module,
+    loss_fn: nn.Module,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    metric: MetricFn | None = accuracy,
+    batch_size: int = 4096,
+) -> tuple[float, float]:
+    """Return (mean loss, metric) of ``model`` on (X, y), in eval mode without gradients."""
+    _check_lengths(X, y)
+    logits = predict(model, X, batch_size=batch_size)
+    y = y.cpu()
+    loss = loss_fn(logits, y).item()
+    return loss, (metric(logits, y) if metric is not None else float("nan"))
+
+
+def _validate_task(
+    model: nn.Module, loss_fn: nn.Module, X: torch.Tensor, y: torch.Tensor, what: str
+) -> None:
+    _check_lengths(X, y, f"{what} X and y")
+    if len(X) == 0:
+        raise ValueError(f"{what} data is empty")
+    if not X.is_floating_point():
+        raise ValueError(
+            f"{what} X has dtype {X.dtype}; models need floating-point inputs. "
+            "Convert with X.float() (and scale images to [0, 1], e.g. flatten_images(X))."
+        )
+    if isinstance(loss_fn, _CLASS_INDEX_LOSSES) and not (y.is_floating_point() and y.ndim == 2):
+        with torch.no_grad():
+            was_training = model.training
+            model.eval()
+            try:
+                out = model(X[:1].to(_model_device(model)))
+            except RuntimeError as err:
+                raise ValueError(
+                    f"the model cannot take {what} X of shape {tuple(X.shape)}: {err}"
+                ) from err
+            finally:
+                model.train(was_training)
+        check_labels(y, out.shape[-1], f"{what} y")
+
+
+def _finite_or_raise(batch_losses: torch.Tensor, epoch: int, optimizer) -> None:
+    finite = torch.isfinite(batch_losses)
+    if bool(finite.all()):
+        return
+    first_bad = int((~finite).nonzero()[0])
+    lr = optimizer.param_groups[0]["lr"]
+    raise FloatingPointError(
+        f"the loss became {batch_losses[first_bad].item()} at epoch {epoch}, batch "
+        f"{first_bad + 1}; training stopped. Try a lower learning rate (now lr={lr:g}), "
+        "check that the inputs are scaled (e.g. divided by 255 or standardized), and that the "
+        "loss function matches the outputs (logits into CrossEntropyLoss / BCEWithLogitsLoss)."
+    )
+
+
+def fit(
+    model: nn.Module,
+    loss_fn: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    epochs: int,
+    batch_size: int = 256,
+    val_data: tuple[torch.Tensor, torch.Tensor] | None = None,
+    scheduler: torch.optim.lr_scheduler.LRScheduler
+    | torch.optim.lr_scheduler.ReduceLROnPlateau
+    | None = None,
+    early_stopping_patience: int | None = None,
+    metric: MetricFn | None = accuracy,
+    metric_name: str = "accuracy",
+    device: torch.device | str | None = None,
+    generator: torch.Generator | None = None,
+    progress: bool = False,
+) -> History:
+    """Train ``model`` for ``epochs`` with minibatches; return a per-epoch ``History``.
+
+    With ``val_data`` the validation loss is recorded each epoch; ``ReduceLROnPlateau`` steps on
+    it; with ``early_stopping_patience`` training stops after that many epochs without a better
+    validation loss and the best weights are restored.
+    """
+    if epochs < 1:
+        raise ValueError(f"epochs must be at least 1, got {epochs}")
+    if early_stopping_patience is not None and val_data is None:
+        raise ValueError("early stopping watches the validation loss: pass val_data=(X_val, y_val)")
+    device = torch.device(device) if device is not None else _model_device(model)
+    model.to(device)
+    _validate_task(model, loss_fn, X, y, "training")
+    if val_data is not None:
+        _validate_task(model, loss_fn, *val_data, "validation")
+    X, y = X.to(device), y.to(device)  # move once: no per-batch copies
+
+    history = History(metric_name=metric_name)
+    best_loss, best_state, bad_epochs = float("inf"), None, 0
+    n_batches = -(-len(X) // batch_size)
+    epoch_iter = range(1, epochs + 1)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(epoch_iter, desc="epochs", unit="epoch")
+        epoch_iter = bar
+
+    for epoch in epoch_iter:
+        start = time.perf_counter()
+        model.train()
+        batch_losses = torch.empty(n_batches, device=device)  # kept on the device: no sync
+        loss_sum = torch.zeros((), device=device)
+        correct = torch.zeros((), device=device)
+        for b, (xb, yb) in enumerate(batches(X, y, batch_size, generator=generator)):
+            logits = model(xb)  # forward
+            loss = loss_fn(logits, yb)  # loss
+            optimizer.zero_grad()  # clear old gradients
+            loss.backward()  # backward: compute new gradients
+            optimizer.step()  # update the weights
+            batch_losses[b] = loss.detach()
+            loss_sum += loss.detach() * len(xb)
+            if metric is not None:
+                correct += metric(logits.detach(), yb) * len(xb)
+        _finite_or_raise(batch_losses, epoch, optimizer)
+
+        history.epoch.append(epoch)
+        history.train_loss.append(loss_sum.item() / len(X))
+        history.train_metric.append(correct.item() / len(X) if metric else float("nan"))
+        history.lr.append(optimizer.param_groups[0]["lr"])
+        monitored = history.train_loss[-1]
+        if val_data is not None:
+            val_loss, val_metric = evaluate(model, loss_fn, *val_data, metric=metric)
+            history.val_loss.append(val_loss)
+            history.val_metric.append(val_metric)
+            monitored = val_loss
+        if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+            scheduler.step(monitored)
+        elif scheduler is not None:
+            scheduler.step()
+        history.seconds.append(time.perf_counter() - start)
+        if bar is not None:
+            shown = {"loss": f"{history.train_loss[-1]:.4f}"}
+            if val_data is not None:
+                shown["val_loss"] = f"{history.val_loss[-1]:.4f}"
+            bar.set_postfix(shown)
+
+        if val_data is not None:
+            if monitored < best_loss:
+                best_loss, bad_epochs, history.best_epoch = monitored, 0, epoch
+                best_state = copy.deepcopy(model.state_dict())
+            else:
+                bad_epochs += 1
+                if early_stopping_patience is not None and bad_epochs >= early_stopping_patience:
+                    history.stopped_early = True
+                    break
+    if bar is not None:
+        bar.close()
+    if early_stopping_patience is not None and best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    return history
