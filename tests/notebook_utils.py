@@ -1,0 +1,57 @@
+"""Run a lesson notebook with papermill under chosen parameters and read its ``results`` dict."""
+
+from __future__ import annotations
+
+import ast
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def notebook_path(number: str) -> Path:
+    """Return the one notebook whose name starts with ``number`` (e.g. '04')."""
+    found = sorted(NOTEBOOKS.glob(f"{number}_*.ipynb"))
+    if len(found) != 1:
+        raise FileNotFoundError(f"expected one notebooks/{number}_*.ipynb, found {found}")
+    return found[0]
+
+
+def cells_tagged(nb: dict[str, Any], tag: str) -> list[dict[str, Any]]:
+    """Return the cells of a notebook (as JSON) that carry ``tag``."""
+    return [c for c in nb["cells"] if tag in c.get("metadata", {}).get("tags", [])]
+
+
+def read_results(nb: dict[str, Any]) -> dict[str, Any]:
+    """Parse the displayed ``results`` dict from the cell tagged ``results``."""
+    cells = cells_tagged(nb, "results")
+    if len(cells) != 1:
+        raise AssertionError(f"expected one cell tagged 'results', found {len(cells)}")
+    for output in cells[0].get("outputs", []):
+        text = output.get("data", {}).get("text/plain")
+        if text:
+            return ast.literal_eval("".join(text))
+    raise AssertionError("the 'results' cell has no text/plain output")
+
+
+def run_notebook(number: str, out_dir: Path, **parameters: Any) -> tuple[dict[str, Any], float]:
+    """Execute notebook ``number`` with papermill; return (results, seconds it took)."""
+    import papermill as pm
+
+    source = notebook_path(number)
+    target = out_dir / source.name
+    start = time.perf_counter()
+    pm.execute_notebook(
+        str(source),
+        str(target),
+        parameters=parameters,
+        cwd=str(out_dir),
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+    )
+    seconds = time.perf_counter() - start
+    return read_results(json.loads(target.read_text())), seconds
