@@ -2,7 +2,7 @@
 
 Rooms: ``data`` (Fashion-MNIST, toy sets, minibatches), ``models`` (MLP), ``training`` (fit,
 evaluate, metrics), ``plotting`` (figures), ``env`` (seeds, device), ``checkpoints``
-(save/load).
+(save/load), ``exercises`` (quick checks of a student's answer).
 """
 
 from mlpcourse.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
@@ -18,6 +18,13 @@ from mlpcourse.data import (
     train_val_split,
 )
 from mlpcourse.env import environment_summary, get_device, set_seed
+from mlpcourse.exercises import (
+    check_accuracy,
+    check_cross_entropy,
+    check_mlp_shapes,
+    check_relu,
+    check_softmax,
+)
 from mlpcourse.models import MLP, count_parameters, init_weights
 from mlpcourse.training import (
     History,
@@ -40,7 +47,12 @@ __all__ = [
     "History",
     "accuracy",
     "batches",
+    "check_accuracy",
+    "check_cross_entropy",
     "check_labels",
+    "check_mlp_shapes",
+    "check_relu",
+    "check_softmax",
     "confusion_matrix",
     "count_parameters",
     "environment_summary",
