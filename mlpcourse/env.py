@@ -36,8 +36,11 @@ def get_device(prefer: str | torch.device | None = None) -> torch.device:
         if _mps_available():
             return torch.device("mps")
         return torch.device("cpu")
-    device = torch.device(choice)
     source = "prefer=" if prefer is not None else "MLPCOURSE_DEVICE="
+    try:
+        device = torch.device(choice)
+    except RuntimeError as err:
+        raise ValueError(f"{source}{choice!r} is not a device name; use one of {_DEVICES}") from err
     if device.type not in _DEVICES:
         raise ValueError(f"{source}{choice!r}: the course runs on one of {_DEVICES}")
     if device.type == "cuda" and not torch.cuda.is_available():

@@ -1,0 +1,178 @@
+"""Tests of mlpcourse.models, mlpcourse.env and mlpcourse.checkpoints."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from mlpcourse import (
+    MLP,
+    CheckpointError,
+    count_parameters,
+    environment_summary,
+    get_device,
+    init_weights,
+    load_checkpoint,
+    save_checkpoint,
+    set_seed,
+)
+from mlpcourse import checkpoints as checkpoints_module
+
+# --- models -----------------------------------------------------------------------------------
+
+
+def test_mlp_layers_shapes_and_parameter_count() -> None:
+    model = MLP(784, [256], 10)
+    kinds = [type(m).__name__ for m in model]
+    assert kinds == ["Flatten", "Linear", "ReLU", "Linear"]
+    assert count_parameters(model) == 784 * 256 + 256 + 256 * 10 + 10
+    assert model(torch.zeros(5, 28, 28)).shape == (5, 10)  # images are flattened
+    assert "hidden_sizes=(256,)" in repr(model)
+
+
+def test_mlp_dropout_and_activation() -> None:
+    model = MLP(4, [8, 8], 2, activation="tanh", dropout=0.25)
+    kinds = [type(m).__name__ for m in model]
+    assert kinds == ["Flatten", "Linear", "Tanh", "Dropout", "Linear", "Tanh", "Dropout", "Linear"]
+    assert MLP(4, [], 3)(torch.zeros(2, 4)).shape == (2, 3)  # no hidden layer: a linear model
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"activation": "swish"}, "unknown activation 'swish'"),
+        ({"dropout": 1.0}, "dropout is a probability"),
+        ({"hidden_sizes": [0]}, "must be positive"),
+    ],
+)
+def test_mlp_rejects_bad_arguments(kwargs: dict, message: str) -> None:
+    args = {"in_features": 4, "hidden_sizes": [8], "out_features": 2} | kwargs
+    with pytest.raises(ValueError, match=message):
+        MLP(**args)
+
+
+def test_init_weights_schemes() -> None:
+    model = MLP(1000, [500], 10)
+    init_weights(model, "kaiming", seed=0)
+    first = model[1]
+    assert first.weight.std().item() == pytest.approx((2 / 1000) ** 0.5, rel=0.05)
+    assert torch.count_nonzero(first.bias) == 0
+    init_weights(model, "xavier", seed=0)
+    assert first.weight.std().item() == pytest.approx((2 / 1500) ** 0.5, rel=0.05)
+    init_weights(model, "default", seed=0)
+    assert torch.count_nonzero(first.bias) > 0  # PyTorch's default draws the biases too
+    with pytest.raises(ValueError, match="unknown init scheme"):
+        init_weights(model, "orthogonal")
+
+
+# --- env --------------------------------------------------------------------------------------
+
+
+def test_set_seed_makes_python_numpy_and_torch_repeat() -> None:
+    set_seed(123)
+    first = (random.random(), np.random.rand(), torch.rand(1).item())  # noqa: NPY002
+    set_seed(123)
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == first  # noqa: NPY002
+
+
+def test_get_device_default_and_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MLPCOURSE_DEVICE", raising=False)
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    if expected == "cpu" and torch.backends.mps.is_available():
+        expected = "mps"
+    assert get_device().type == expected
+    monkeypatch.setenv("MLPCOURSE_DEVICE", "cpu")
+    assert get_device() == torch.device("cpu")
+    assert get_device("cpu") == torch.device("cpu")
+
+
+def test_get_device_explains_a_missing_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match="Change runtime type > GPU"):
+        get_device("cuda")
+    monkeypatch.setenv("MLPCOURSE_DEVICE", "cuda")
+    with pytest.raises(ValueError, match="MLPCOURSE_DEVICE='cuda'"):
+        get_device()
+
+
+def test_get_device_rejects_unknown_names() -> None:
+    with pytest.raises(ValueError, match="not a device name"):
+        get_device("tpu")
+    with pytest.raises(ValueError, match="runs on one of"):
+        get_device("meta")
+
+
+def test_environment_summary_names_torch_and_device() -> None:
+    line = environment_summary(torch.device("cpu"))
+    assert f"torch {torch.__version__}" in line and "device: cpu" in line
+
+
+# --- checkpoints ------------------------------------------------------------------------------
+
+
+def test_checkpoint_round_trip_with_optimizer_and_metadata(tmp_path: Path) -> None:
+    model = MLP(4, [8], 3)
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    model(torch.randn(2, 4)).sum().backward()
+    opt.step()
+    path = save_checkpoint(tmp_path / "sub" / "m.pt", model, opt, metadata={"epochs": 3})
+    fresh = MLP(4, [8], 3)
+    fresh_opt = torch.optim.Adam(fresh.parameters(), lr=0.01)
+    assert load_checkpoint(path, fresh, fresh_opt) == {"epochs": 3}
+    for a, b in zip(model.state_dict().values(), fresh.state_dict().values(), strict=True):
+        assert torch.equal(a, b)
+    assert fresh_opt.state_dict()["state"][0]["step"] == 1
+
+
+def test_checkpoint_for_another_architecture_names_the_mismatch(tmp_path: Path) -> None:
+    path = save_checkpoint(tmp_path / "m.pt", MLP(784, [256], 10), metadata={"hidden": [256]})
+    with pytest.raises(CheckpointError) as err:
+        load_checkpoint(path, MLP(784, [128], 10))
+    message = str(err.value)
+    assert (
+        "'1.weight' has shape (256, 784) in the checkpoint but (128, 784) in the model" in message
+    )
+    assert "same architecture" in message and "'hidden': [256]" in message
+    with pytest.raises(CheckpointError, match="missing from the checkpoint"):
+        load_checkpoint(path, MLP(784, [256, 64], 10))
+
+
+def test_write_is_atomic_a_crash_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = save_checkpoint(tmp_path / "m.pt", MLP(2, [3], 2), metadata={"version": 1})
+
+    def crash(obj, f, *args, **kwargs) -> None:
+        f.write(b"half a checkpoint")
+        raise KeyboardInterrupt  # e.g. the student stops the kernel mid-save
+
+    monkeypatch.setattr(checkpoints_module.torch, "save", crash)
+    with pytest.raises(KeyboardInterrupt):
+        save_checkpoint(path, MLP(2, [3], 2), metadata={"version": 2})
+    monkeypatch.undo()
+    assert load_checkpoint(path, MLP(2, [3], 2)) == {"version": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["m.pt"]  # no temporary file left
+
+
+def test_loading_is_weights_only_and_rejects_foreign_files(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="save_checkpoint"):
+        load_checkpoint(tmp_path / "none.pt", MLP(2, [3], 2))
+    (tmp_path / "text.pt").write_text("not a checkpoint")
+    with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+        load_checkpoint(tmp_path / "text.pt", MLP(2, [3], 2))
+    torch.save(MLP(2, [3], 2).state_dict(), tmp_path / "bare.pt")
+    with pytest.raises(CheckpointError, match="load_state_dict"):
+        load_checkpoint(tmp_path / "bare.pt", MLP(2, [3], 2))
+    # A pickled module (arbitrary code on load) is refused by weights_only=True.
+    torch.save({"format": "mlpcourse-checkpoint-1", "model": nn.Linear(2, 2)}, tmp_path / "p.pt")
+    with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+        load_checkpoint(tmp_path / "p.pt", MLP(2, [3], 2))
+    save_checkpoint(tmp_path / "m.pt", MLP(2, [3], 2))
+    with pytest.raises(CheckpointError, match="no optimizer state"):
+        model = MLP(2, [3], 2)
+        load_checkpoint(tmp_path / "m.pt", model, torch.optim.SGD(model.parameters(), lr=0.1))

@@ -1,0 +1,96 @@
+"""Tests of mlpcourse.plotting: every function returns a labelled Figure and rejects bad input."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from matplotlib.figure import Figure
+from sklearn.linear_model import LogisticRegression
+
+from mlpcourse import MLP, History
+from mlpcourse.plotting import (
+    plot_confusion_matrix,
+    plot_decision_boundary,
+    plot_histories,
+    plot_history,
+    plot_image_grid,
+    plot_parity,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _history(with_val: bool = True) -> History:
+    h = History(epoch=[1, 2, 3], train_loss=[1.0, 0.6, 0.4], train_metric=[0.5, 0.7, 0.8])
+    h.lr, h.seconds = [0.1] * 3, [0.5] * 3
+    if with_val:
+        h.val_loss, h.val_metric, h.best_epoch = [0.9, 0.7, 0.75], [0.55, 0.72, 0.7], 2
+    return h
+
+
+def test_plot_history_has_two_labelled_panels_and_marks_the_best_epoch() -> None:
+    fig = plot_history(_history(), title="run")
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    loss_ax, metric_ax = fig.axes
+    assert loss_ax.get_xlabel() == "epoch" and loss_ax.get_ylabel() == "loss"
+    assert metric_ax.get_ylabel() == "accuracy"
+    labels = [t.get_text() for t in loss_ax.get_legend().get_texts()]
+    assert labels == ["train", "validation", "best epoch"]
+    assert len(plot_history(_history(with_val=False)).axes[0].lines) == 1
+
+
+def test_plot_histories_compares_runs_and_needs_the_key() -> None:
+    fig = plot_histories({"a": _history(), "b": _history()}, key="val_loss")
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["a", "b"]
+    with pytest.raises(ValueError, match="no 'val_loss' recorded"):
+        plot_histories({"a": _history(with_val=False)})
+
+
+def test_decision_boundary_for_torch_sklearn_and_multiclass() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    fig = plot_decision_boundary(MLP(2, [4], 2), X, y, title="torch")
+    assert fig.axes[0].get_title() == "torch" and fig.axes[0].get_xlabel() == "x1"
+    plot_decision_boundary(MLP(2, [4], 1), X, y)  # one logit: sigmoid
+    plot_decision_boundary(LogisticRegression().fit(X, y), X, y, preprocess=lambda g: g * 1.0)
+    y3 = np.arange(60) % 3
+    plot_decision_boundary(MLP(2, [4], 3), X, y3)
+    with pytest.raises(ValueError, match="need 2 features"):
+        plot_decision_boundary(MLP(3, [4], 2), np.zeros((5, 3)), np.zeros(5))
+    with pytest.raises(TypeError, match="nn.Module"):
+        plot_decision_boundary(object(), X, y)
+
+
+def test_image_grid_titles_and_wrong_predictions_in_red() -> None:
+    images = torch.zeros(3, 28, 28, dtype=torch.uint8)
+    fig = plot_image_grid(images, torch.tensor([0, 1, 2]), ["a", "b", "c"], ncols=2)
+    assert [ax.get_title() for ax in fig.axes[:3]] == ["a", "b", "c"]
+    fig = plot_image_grid(images, [0, 1, 2], ["a", "b", "c"], predictions=[0, 2, 2])
+    titles = fig.axes[1].title
+    assert titles.get_text() == "c\n(true: b)" and titles.get_color() == "red"
+    with pytest.raises(ValueError, match="no images"):
+        plot_image_grid(images[:0], [], ["a"])
+
+
+def test_confusion_matrix_plot_normalises_rows() -> None:
+    fig = plot_confusion_matrix(torch.tensor([[3, 1], [0, 4]]), ["x", "y"])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["0.75", "0.25", "0.00", "1.00"]
+    assert fig.axes[0].get_ylabel() == "true class"
+    with pytest.raises(ValueError, match="does not match 3 classes"):
+        plot_confusion_matrix(np.eye(2), ["a", "b", "c"])
+
+
+def test_parity_plot_reports_r2() -> None:
+    fig = plot_parity([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 5.0], label="price")
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "R² = 0.800" in legend[1] and fig.axes[0].get_xlabel() == "true price"
+    with pytest.raises(ValueError, match="y_pred has 2"):
+        plot_parity([1, 2, 3], [1, 2])
