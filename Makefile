@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: help env book test lint unit notebooks lab clean
+.PHONY: help env book test lint unit notebooks lab clean bench bench-report
 
 help:
 	@echo "make book       build the book into _build/html (creates .venv on first use)"
@@ -15,6 +15,8 @@ help:
 	@echo "make env        create or update the environment in .venv"
 	@echo "make lab        open the notebooks in JupyterLab"
 	@echo "make notebooks  re-execute every notebook in place, in order (commits real outputs)"
+	@echo "make bench      measure the speed claims (~10 min on 2 cores), then make bench-report"
+	@echo "make bench-report  render benchmarks/results/*.json into book/_generated/"
 
 env: $(STAMP)
 
@@ -46,6 +48,14 @@ notebooks: env
 		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 			--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 $$nb || exit 1; \
 	done
+
+# Benchmarks (benchmarks/run.py): all parts on the CPU; BENCH_ARGS="--only pipeline,gemm" etc.
+bench: env
+	$(BIN)/python -m benchmarks.run --device cpu $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.report
+
+bench-report: env
+	$(BIN)/python -m benchmarks.report
 
 lab: env
 	$(BIN)/jupyter lab notebooks

@@ -1,0 +1,142 @@
+"""The benchmark script works (smoke mode) and its results render: checks the schema, not timings."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_module(module: str, *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m module args`` from the repository root, as ``make bench`` does."""
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def check_summary(stats: dict) -> None:
+    assert stats["n"] == len(stats["seconds"]) >= 1
+    assert 0 < stats["min"] <= stats["median"] <= stats["max"]
+
+
+@pytest.fixture(scope="module")
+def smoke_results(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("bench") / "smoke.json"
+    proc = run_module("benchmarks.run", "--smoke", "--n-train", "1024", "--out", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ratio (a)/(c)" in proc.stdout
+    assert "epoch (c) / GEMM" in proc.stdout
+    return out, json.loads(out.read_text())
+
+
+def test_smoke_results_schema(smoke_results: tuple[Path, dict]) -> None:
+    _, res = smoke_results
+    assert res["schema"] == 1
+    assert res["settings"]["smoke"] is True
+    assert res["settings"]["parts"] == ["pipeline", "gemm", "sklearn"]
+    machine = res["machine"]
+    for key in ("cpu", "cores", "torch_threads", "torch", "device", "device_name", "python"):
+        assert machine[key], key
+    assert machine["torch"] == torch.__version__
+    assert machine["device"] == "cpu"
+
+    pipe = res["parts"]["pipeline"]
+    assert set(pipe["variants"]) == {"a", "b", "c"}
+    assert pipe["batch_size"] == 256 and pipe["num_workers"] == 0 and pipe["n_train"] == 1024
+    for row in pipe["variants"].values():
+        check_summary(row)
+    assert pipe["ratio_a_over_c"] > 0 and isinstance(pipe["meets_target"], bool)
+    gemm = pipe["gemm"]
+    check_summary(gemm)
+    assert gemm["ratio_epoch_over_gemm"] > 0 and gemm["gflop_per_s"] > 0
+    # one epoch of 1024 images: 2 * B * (2*784*256 + 3*256*10) FLOP per batch
+    assert gemm["flop"] == 2 * 1024 * (2 * 784 * 256 + 3 * 256 * 10)
+
+    sk = res["parts"]["sklearn"]
+    assert sk["epochs"] == 2 and set(sk["models"]) == {"sklearn", "torch"}
+    for row in sk["models"].values():
+        assert 0.0 <= row["test_accuracy"] <= 1.0
+        check_summary(row["fit"])
+
+
+def test_report_renders_table_and_chart(smoke_results: tuple[Path, dict], tmp_path: Path) -> None:
+    path, res = smoke_results
+    proc = run_module(
+        "benchmarks.report", "--results", str(path), "--include-smoke", "--out-dir", str(tmp_path)
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (tmp_path / "performance.md").read_text()
+    assert "Do not edit by hand" in page
+    assert "| pipeline | seconds per epoch (median) |" in page
+    assert "| model | test accuracy |" in page
+    assert res["date"] in page and res["machine"]["cpu"] in page
+    assert f"PyTorch {torch.__version__}" in page
+    assert f"**{res['parts']['pipeline']['ratio_a_over_c']:.1f}×**" in page
+    assert "](performance-cpu.png)" in page
+    assert (tmp_path / "performance-cpu.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_ignores_smoke_runs_by_default(
+    smoke_results: tuple[Path, dict], tmp_path: Path
+) -> None:
+    path, _ = smoke_results
+    proc = run_module("benchmarks.report", "--results", str(path), "--out-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No benchmark results yet" in (tmp_path / "performance.md").read_text()
+
+
+def test_course_part_times_the_notebooks_that_exist(tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1 + 1")])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, notebooks / "01_tiny.ipynb")
+    nbformat.write(nb, notebooks / "scratch.ipynb")  # not a numbered lesson: not timed
+    out = tmp_path / "course.json"
+    proc = run_module(
+        "benchmarks.run",
+        "--smoke",
+        "--only",
+        "course",
+        "--no-book",
+        "--notebooks-dir",
+        str(notebooks),
+        "--out",
+        str(out),
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    course = json.loads(out.read_text())["parts"]["course"]
+    assert [n["name"] for n in course["notebooks"]] == ["01_tiny.ipynb"]
+    assert course["notebooks"][0]["ok"] is True and course["notebooks"][0]["seconds"] > 0
+    assert course["book_build"] is None
+
+
+def test_unknown_part_is_refused() -> None:
+    proc = run_module("benchmarks.run", "--smoke", "--only", "pipeline,nonsense")
+    assert proc.returncode == 2
+    assert "unknown part" in proc.stderr
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="a GPU is present")
+def test_cuda_without_a_gpu_fails_with_a_clear_message() -> None:
+    proc = run_module("benchmarks.run", "--smoke", "--device", "cuda")
+    assert proc.returncode != 0
+    assert "no CUDA device" in proc.stderr
