@@ -28,6 +28,7 @@ __all__ = [
     "DataNotFoundError",
     "FashionMNIST",
     "batches",
+    "check_same_length",
     "data_search_path",
     "flatten_images",
     "load_fashion_mnist",
@@ -275,10 +276,12 @@ def make_moons_split(
     return train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)
 
 
-def _check_same_length(X: torch.Tensor, y: torch.Tensor) -> None:
+def check_same_length(X: torch.Tensor, y: torch.Tensor, what: str = "X and y") -> None:
+    """Raise a ``ValueError`` unless X and y have one row per example each."""
     if len(X) != len(y):
         raise ValueError(
-            f"X has {len(X)} rows but y has {len(y)}: they must describe the same examples"
+            f"{what} differ in length ({len(X)} vs {len(y)}): they must describe the same "
+            "examples, one label per row of X"
         )
 
 
@@ -291,7 +294,7 @@ def batches(
     drop_last: bool = False,
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """Yield minibatches (X[idx], y[idx]) of in-memory tensors; no per-sample Python work."""
-    _check_same_length(X, y)
+    check_same_length(X, y)
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     n = len(X)
@@ -309,7 +312,7 @@ def train_val_split(
     X: torch.Tensor, y: torch.Tensor, val_fraction: float = 0.1, seed: int = 0
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """Randomly split (X, y) into (X_train, y_train, X_val, y_val) with ``val_fraction`` held out."""
-    _check_same_length(X, y)
+    check_same_length(X, y)
     if not 0.0 < val_fraction < 1.0:
         raise ValueError(f"val_fraction must be between 0 and 1, got {val_fraction}")
     n_val = int(round(len(X) * val_fraction))

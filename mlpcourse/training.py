@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from mlpcourse.data import batches
+from mlpcourse.data import batches, check_same_length
 
 __all__ = [
     "History",
@@ -84,28 +84,24 @@ def check_labels(y: torch.Tensor, num_classes: int, what: str = "y") -> None:
         )
 
 
-def _check_lengths(X: torch.Tensor, y: torch.Tensor, what: str = "X and y") -> None:
-    if len(X) != len(y):
-        raise ValueError(
-            f"{what} differ in length ({len(X)} vs {len(y)}): each row of X needs one label in y"
-        )
+def _n_correct(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Count correct predictions as a tensor on the logits' device (no checks, no sync)."""
+    if logits.ndim == 2 and logits.shape[1] > 1:
+        return (logits.argmax(dim=1) == y).sum()
+    return ((logits.reshape(-1) > 0).to(y.dtype) == y.reshape(-1)).sum()
 
 
 def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
     """Fraction of correct predictions: argmax over classes, or logit > 0 for one output."""
-    _check_lengths(logits, y, "logits and y")
+    check_same_length(logits, y, "logits and y")
     if logits.ndim == 2 and logits.shape[1] > 1:
         check_labels(y, logits.shape[1])
-        predicted = logits.argmax(dim=1)
-    else:
-        predicted = (logits.reshape(-1) > 0).to(y.dtype)
-        y = y.reshape(-1)
-    return (predicted == y).float().mean().item()
+    return _n_correct(logits, y).item() / max(len(y), 1)
 
 
 def confusion_matrix(y_true: torch.Tensor, y_pred: torch.Tensor, num_classes: int) -> torch.Tensor:
     """Return the (C, C) count matrix: rows are true classes, columns predicted classes."""
-    _check_lengths(y_true, y_pred, "y_true and y_pred")
+    check_same_length(y_true, y_pred, "y_true and y_pred")
     check_labels(y_true, num_classes, "y_true")
     check_labels(y_pred, num_classes, "y_pred")
     flat = y_true.cpu() * num_classes + y_pred.cpu()
@@ -147,7 +143,7 @@ def evaluate(
     batch_size: int = 4096,
 ) -> tuple[float, float]:
     """Return (mean loss, metric) of ``model`` on (X, y), in eval mode without gradients."""
-    _check_lengths(X, y)
+    check_same_length(X, y)
     logits = predict(model, X, batch_size=batch_size)
     y = y.cpu()
     loss = loss_fn(logits, y).item()
@@ -157,7 +153,7 @@ def evaluate(
 def _validate_task(
     model: nn.Module, loss_fn: nn.Module, X: torch.Tensor, y: torch.Tensor, what: str
 ) -> None:
-    _check_lengths(X, y, f"{what} X and y")
+    check_same_length(X, y, f"{what} X and y")
     if len(X) == 0:
         raise ValueError(f"{what} data is empty")
     if not X.is_floating_point():
@@ -256,7 +252,9 @@ def fit(
             optimizer.step()  # update the weights
             batch_losses[b] = loss.detach()
             loss_sum += loss.detach() * len(xb)
-            if metric is not None:
+            if metric is accuracy:  # labels were checked above: count on the device, no sync
+                correct += _n_correct(logits.detach(), yb)
+            elif metric is not None:
                 correct += metric(logits.detach(), yb) * len(xb)
         _finite_or_raise(batch_losses, epoch, optimizer)
 
