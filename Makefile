@@ -7,11 +7,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: help env book test lint unit notebooks lab clean bench bench-report
+.PHONY: help env book test lint unit notebooks lab clean bench bench-report student set-repo-url
 
 help:
 	@echo "make book       build the book into _build/html (creates .venv on first use)"
-	@echo "make test       ruff, unit tests, notebook checks (nbval), strict book build"
+	@echo "make test       ruff, unit tests, notebook checks (nbval), student copies, strict book"
+	@echo "                build and the book in headless Chromium (tests/test_book.py)"
+	@echo "make student    write student copies (no solutions, no outputs) to student/"
+	@echo "make set-repo-url URL=https://github.com/<owner>/<repo>  move the course's address"
 	@echo "make env        create or update the environment in .venv"
 	@echo "make lab        open the notebooks in JupyterLab"
 	@echo "make notebooks  re-execute every notebook in place, in order (commits real outputs)"
@@ -56,6 +59,15 @@ bench: env
 
 bench-report: env
 	$(BIN)/python -m benchmarks.report
+
+# Student copies: solution cells (tag `solution`) removed, outputs cleared (tools/student_copies.py).
+student: env
+	$(BIN)/python tools/student_copies.py --out student $(NOTEBOOKS)
+
+# The repository URL lives in _config.yml; this rewrites it there and in every notebook's copies.
+set-repo-url:
+	@test -n "$(URL)" || { echo "usage: make set-repo-url URL=https://github.com/<owner>/<repo>"; exit 2; }
+	$(PYTHON) tools/set_repo_url.py "$(URL)"
 
 lab: env
 	$(BIN)/jupyter lab notebooks

@@ -1,0 +1,101 @@
+"""The repository URL lives in _config.yml; every notebook's Colab cell and badge agree with it,
+and `make set-repo-url` (tools/set_repo_url.py) moves them all at once."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+_spec = importlib.util.spec_from_file_location("set_repo_url", ROOT / "tools/set_repo_url.py")
+set_repo_url = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(set_repo_url)  # type: ignore[union-attr]
+
+
+def test_config_url_is_read_like_jupyter_book_reads_it() -> None:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert set_repo_url.configured_url(ROOT) == config["repository"]["url"]
+    assert config["repository"]["branch"] == "main"  # the badges link to blob/main
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_badge_and_colab_cell_agree_with_config(notebook: Path) -> None:
+    url = set_repo_url.configured_url(ROOT)
+    assert set_repo_url.check_notebook(notebook, url) == []
+    cells = json.loads(notebook.read_text())["cells"]
+    setup = next(c for c in cells if c["cell_type"] == "code")
+    text = "".join(setup["source"])
+    assert f'%pip install -q "mlpcourse @ git+{url}"' in text
+    assert text.index("google.colab") < text.index("%pip"), "install only in Colab"
+
+
+def test_book_pages_agree_with_config() -> None:
+    assert set_repo_url.check(ROOT) == []
+
+
+def make_copy(tmp_path: Path, notebooks: list[Path]) -> Path:
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "_config.yml", tmp_path)
+    shutil.copytree(ROOT / "book", tmp_path / "book")
+    for notebook in notebooks:
+        shutil.copy(notebook, tmp_path / "notebooks")
+    return tmp_path
+
+
+def test_set_repo_url_rewrites_every_copy(tmp_path: Path) -> None:
+    root = make_copy(tmp_path, NOTEBOOKS)
+    old = set_repo_url.configured_url(root)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools/set_repo_url.py"),
+            "--root",
+            str(root),
+            "https://github.com/acme/mlp-course.git",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    new = "https://github.com/acme/mlp-course"
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    assert config["repository"]["url"] == new
+    assert set_repo_url.check(root) == []
+    for path in [*root.glob("notebooks/*.ipynb"), *root.glob("book/**/*.md")]:
+        text = path.read_text()
+        assert f"git+{old}" not in text and f"github/{set_repo_url.slug(old)}/" not in text
+        if path.suffix == ".ipynb":
+            assert json.loads(text)["cells"], f"{path.name} is no longer a notebook"
+    # the only change to the config is the URL
+    before = (ROOT / "_config.yml").read_text().splitlines()
+    after = (root / "_config.yml").read_text().splitlines()
+    assert [(a, b) for a, b in zip(before, after, strict=True) if a != b] == [
+        (f"  url: {old}", f"  url: {new}")
+    ]
+
+
+def test_check_reports_a_disagreeing_notebook(tmp_path: Path) -> None:
+    if not NOTEBOOKS:
+        pytest.skip("no lesson notebooks yet")
+    root = make_copy(tmp_path, NOTEBOOKS[:1])
+    notebook = next(root.glob("notebooks/*.ipynb"))
+    notebook.write_text(
+        notebook.read_text().replace("git+https://github.com/", "git+https://github.com/x")
+    )
+    assert any("installs" in p for p in set_repo_url.check(root))
+
+
+@pytest.mark.parametrize(
+    "bad", ["http://github.com/a/b", "https://gitlab.com/a/b", "github.com/a", ""]
+)
+def test_set_repo_url_refuses_other_urls(bad: str) -> None:
+    with pytest.raises(ValueError):
+        set_repo_url.normalise(bad)

@@ -1,0 +1,173 @@
+"""Student copies (`make student`): no solution survives, outputs are cleared, and each copy still
+runs from top to bottom (with small parameters, so the whole run takes a couple of minutes)."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+_spec = importlib.util.spec_from_file_location("student_copies", ROOT / "tools/student_copies.py")
+student_copies = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(student_copies)  # type: ignore[union-attr]
+
+# Extra small values for a smoke run, per lesson, for parameters beyond the generic ones below.
+SMOKE_EXTRA: dict[str, dict[str, Any]] = {}
+
+
+def tags(cell: dict[str, Any]) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def source(cell: dict[str, Any]) -> str:
+    text = cell.get("source", "")
+    return text if isinstance(text, str) else "".join(text)
+
+
+def parameters_of(nb: dict[str, Any]) -> dict[str, Any]:
+    """Names and literal values assigned in the cell tagged ``parameters``."""
+    cells = [c for c in nb["cells"] if "parameters" in tags(c)]
+    assert len(cells) == 1, "expected one cell tagged 'parameters'"
+    found = {}
+    for node in ast.parse(source(cells[0])).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            try:
+                found[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                found[node.targets[0].id] = None
+    return found
+
+
+def smoke_parameters(notebook: Path) -> dict[str, Any]:
+    """One epoch, no progress bars, plus any per-lesson extras; only names the lesson has."""
+    params = parameters_of(json.loads(notebook.read_text()))
+    smoke: dict[str, Any] = {}
+    for name, value in params.items():
+        if "epochs" in name and isinstance(value, int) and not isinstance(value, bool):
+            smoke[name] = 1
+        elif name == "progress":
+            smoke[name] = False
+    extra = SMOKE_EXTRA.get(notebook.name[:2], {})
+    smoke.update({k: v for k, v in extra.items() if k in params})
+    return smoke
+
+
+# --- the tool, on a small notebook made here -----------------------------------------------------
+
+
+def lesson_like() -> nbformat.NotebookNode:
+    def tagged(cell: Any, *names: str) -> Any:
+        cell.metadata["tags"] = list(names)
+        return cell
+
+    nb = new_notebook()
+    nb.cells = [
+        new_code_cell("x = 1", outputs=[new_output("stream", name="stdout", text="1")]),
+        new_markdown_cell(":::{exercise}\n:label: ex-00-a\nDo it.\n:::"),
+        tagged(new_code_cell("# your answer\n..."), "remove-cell"),
+        tagged(new_markdown_cell(":::{solution-start} ex-00-a\n:class: dropdown\n:::"), "solution"),
+        tagged(new_code_cell("answer = 42"), "solution"),
+        tagged(new_markdown_cell(":::{solution-end}\n:::"), "solution"),
+        tagged(
+            new_markdown_cell(":::{solution} ex-00-a\n:class: dropdown\nWords.\n:::"), "solution"
+        ),
+        new_code_cell("print(x)"),
+    ]
+    nb.cells[0].execution_count = 1
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    return nb
+
+
+def test_tool_removes_solutions_and_outputs() -> None:
+    nb = lesson_like()
+    copy = student_copies.student_copy(nb)
+    assert [c.source for c in copy.cells] == [
+        "x = 1",
+        nb.cells[1].source,
+        "# your answer\n...",
+        "print(x)",
+    ]
+    assert copy.cells[0].outputs == [] and copy.cells[0].execution_count is None
+    assert "widgets" not in copy.metadata
+    assert len(nb.cells) == 8, "the original is left alone"
+
+
+@pytest.mark.parametrize("untag", [3, 4, 6])
+def test_tool_refuses_an_untagged_solution_cell(untag: int) -> None:
+    nb = lesson_like()
+    nb.cells[untag].metadata["tags"] = []
+    with pytest.raises(student_copies.SolutionNotTagged, match=str(untag)):
+        student_copies.student_copy(nb)
+
+
+def test_make_student_command_line(tmp_path: Path) -> None:
+    source = tmp_path / "00_demo.ipynb"
+    nbformat.write(lesson_like(), source)
+    out = tmp_path / "student"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools/student_copies.py"), "--out", str(out), str(source)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "solution" not in (out / "00_demo.ipynb").read_text()
+
+
+# --- the lessons ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("student")
+    student_copies.write_student_copies(NOTEBOOKS, out)
+    return out
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_copy_has_no_solutions(student_dir: Path, notebook: Path) -> None:
+    original = json.loads(notebook.read_text())
+    copy = json.loads((student_dir / notebook.name).read_text())
+    assert not [c for c in copy["cells"] if "solution" in tags(c)]
+    assert not [c for c in copy["cells"] if student_copies.ANY_SOLUTION.search(source(c))]
+    for cell in copy["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+    assert "widgets" not in copy["metadata"]
+    exercises = [c for c in original["cells"] if "{exercise}" in source(c)]
+    assert len(exercises) >= 1, f"{notebook.name} has no exercises"
+    assert len([c for c in copy["cells"] if "{exercise}" in source(c)]) == len(exercises)
+    removed = len(original["cells"]) - len(copy["cells"])
+    assert removed == len([c for c in original["cells"] if "solution" in tags(c)])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_copy_runs_top_to_bottom(student_dir: Path, notebook: Path, tmp_path: Path) -> None:
+    import papermill as pm
+
+    target = tmp_path / notebook.name
+    pm.execute_notebook(
+        str(student_dir / notebook.name),
+        str(target),
+        parameters=smoke_parameters(notebook),
+        cwd=str(tmp_path),
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=600,
+    )
+    executed = json.loads(target.read_text())
+    errors = [
+        o for c in executed["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"
+    ]
+    assert not errors, errors
