@@ -270,7 +270,7 @@ def test_every_image_loads(page_reports: dict[str, PageReport], doc: str) -> Non
     assert not page_reports[doc].broken_images, f"{doc}: {page_reports[doc].broken_images}"
 
 
-def test_lessons_have_images(page_reports: dict[str, PageReport], book: Build) -> None:
+def test_lessons_have_images(book: Build) -> None:
     without = [d for d in LESSONS if "<img" not in (book.html / f"{d}.html").read_text()]
     assert not without, f"lessons without a single figure: {without}"
 
