@@ -1,0 +1,53 @@
+"""Lesson 01 (students pass/fail): run the notebook under another seed and check its claims."""
+
+from __future__ import annotations
+
+import pytest
+from notebook_utils import run_notebook
+
+pytestmark = pytest.mark.slow
+
+SEED = 3  # the notebook's default is 0
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, float]:
+    return run_notebook("01", tmp_path_factory.mktemp("lesson01"), seed=SEED, progress=False)
+
+
+def test_runs_in_under_a_minute(run: tuple[dict, float]) -> None:
+    _, seconds = run
+    assert seconds < 60, f"notebook 01 took {seconds:.1f} s"
+
+
+def test_four_students_are_memorised(run: tuple[dict, float]) -> None:
+    results, _ = run
+    assert results["four_students_final_loss"] < 0.05
+
+
+def test_bce_and_bce_with_logits_follow_the_same_path(run: tuple[dict, float]) -> None:
+    results, _ = run
+    assert abs(results["bce_final_loss"] - results["logits_final_loss"]) < 0.01
+
+
+def test_unscaled_minutes_train_worse_than_standardized(run: tuple[dict, float]) -> None:
+    results, _ = run
+    assert results["minutes_raw_final_loss"] > results["scaled_final_loss"]
+
+
+def test_accuracy_is_high_and_close_to_training(run: tuple[dict, float]) -> None:
+    results, _ = run
+    assert results["test_accuracy"] > 0.85
+    assert abs(results["train_accuracy"] - results["test_accuracy"]) <= 0.08
+
+
+def test_new_student_is_borderline_leaning_fail(run: tuple[dict, float]) -> None:
+    results, _ = run
+    p = results["new_student_pass_probability"]
+    assert 0.1 < p < 0.7
+    assert p < 0.5
+
+
+def test_mlpcourse_fit_matches_the_hand_written_loop(run: tuple[dict, float]) -> None:
+    results, _ = run
+    assert abs(results["fit_test_accuracy"] - results["test_accuracy"]) <= 0.05
