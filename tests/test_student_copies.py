@@ -22,7 +22,9 @@ student_copies = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(student_copies)  # type: ignore[union-attr]
 
 # Extra small values for a smoke run, per lesson, for parameters beyond the generic ones below.
-SMOKE_EXTRA: dict[str, dict[str, Any]] = {}
+SMOKE_EXTRA: dict[str, dict[str, Any]] = {
+    "06": {"n_subset": 500, "n_subset_val": 500},
+}
 
 
 def tags(cell: dict[str, Any]) -> list[str]:
