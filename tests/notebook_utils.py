@@ -37,21 +37,45 @@ def read_results(nb: dict[str, Any]) -> dict[str, Any]:
     raise AssertionError("the 'results' cell has no text/plain output")
 
 
+def unexpected_errors(nb: dict[str, Any]) -> list[str]:
+    """Describe the errors in cells *not* tagged ``raises-exception`` (the only allowed errors)."""
+    found = []
+    for index, cell in enumerate(nb["cells"]):
+        if "raises-exception" in cell.get("metadata", {}).get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                found.append(f"cell {index}: {output.get('ename')}: {output.get('evalue')}")
+        if cell.get("metadata", {}).get("papermill", {}).get("exception") and not any(
+            o.get("output_type") == "error" for o in cell.get("outputs", [])
+        ):
+            found.append(f"cell {index}: execution failed without an error output")
+    return found
+
+
 def run_notebook(number: str, out_dir: Path, **parameters: Any) -> tuple[dict[str, Any], float]:
     """Execute notebook ``number`` with papermill; return (results, seconds it took)."""
     import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
 
     source = notebook_path(number)
     target = out_dir / source.name
     start = time.perf_counter()
-    pm.execute_notebook(
-        str(source),
-        str(target),
-        parameters=parameters,
-        cwd=str(out_dir),
-        kernel_name="python3",
-        progress_bar=False,
-        log_output=False,
-    )
+    try:
+        pm.execute_notebook(
+            str(source),
+            str(target),
+            parameters=parameters,
+            cwd=str(out_dir),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as err:
+        # papermill raises for every error output, even in a cell tagged ``raises-exception``
+        # (which the kernel client runs past, as nbval and the book accept): re-raise otherwise.
+        problems = unexpected_errors(json.loads(target.read_text()))
+        if problems:
+            raise RuntimeError(f"{source.name} failed: " + "; ".join(problems)) from err
     seconds = time.perf_counter() - start
     return read_results(json.loads(target.read_text())), seconds
