@@ -2,7 +2,8 @@
 
 ``python -m benchmarks.report`` (``make bench-report``) reads ``benchmarks/results/*.json``, takes
 the newest full (non-smoke) run per device and writes ``book/_generated/performance.md`` and one
-``performance-<device>.png`` per device. Every number on the page comes from the JSON.
+``performance-<device>.png`` per device. ``book/performance.md`` includes the markdown, so figure
+links are relative to ``book/``. Every number on the page comes from the JSON.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 OUT_DIR = ROOT / "book" / "_generated"
+PAGE_DIR = (
+    ROOT / "book"
+)  # book/performance.md includes the generated page: links are relative to it
 DEVICE_ORDER = ("cpu", "cuda")
 
 
@@ -189,53 +193,70 @@ def render_markdown(chosen: list[tuple[Path, dict[str, Any]]], figures: dict[str
     return "\n".join(lines).rstrip() + "\n"
 
 
+def figure_panels(data: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, dict]]]]:
+    """(title, x label, [(bar label, {median, min, max})]) for each part the results hold."""
+    parts = data["parts"]
+    panels = []
+    if "pipeline" in parts:
+        p = parts["pipeline"]
+        rows = [(f"({v})\n{r['label']}", r) for v, r in p["variants"].items()]
+        if "gemm" in p:
+            rows.append(("bare GEMMs\n(one epoch)", p["gemm"]))
+        panels.append(("One epoch, 784-256-10, batch 256", "seconds per epoch", rows))
+    if "sklearn" in parts:
+        s = parts["sklearn"]
+        rows = [
+            (f"{name}\nacc {r['test_accuracy']:.3f}", r["fit"]) for name, r in s["models"].items()
+        ]
+        panels.append((f"Fit, (100,) hidden, {s['epochs']} epochs", "fit seconds", rows))
+    if "course" in parts and parts["course"]["notebooks"]:
+        c = parts["course"]
+        rows = [
+            (nb["name"].removesuffix(".ipynb"), {"median": nb["seconds"]}) for nb in c["notebooks"]
+        ]
+        if c.get("book_build") and c["book_build"]["seconds"] is not None:
+            rows.append(("book build", {"median": c["book_build"]["seconds"]}))
+        title = f"The course: notebooks total {c['notebooks_total_seconds']:.0f} s"
+        panels.append((title, "seconds", rows))
+    return panels
+
+
 def render_figure(data: dict[str, Any], path: Path) -> bool:
-    """Bar charts: seconds per epoch per pipeline (+ the GEMM floor), and sklearn vs torch fit."""
+    """Horizontal bar charts (median, min–max whiskers), one panel per part; False if none."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    parts = data["parts"]
-    panels = [k for k in ("pipeline", "sklearn") if k in parts]
+    panels = figure_panels(data)
     if not panels:
         return False
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 3.4), squeeze=False)
-    for ax, panel in zip(axes[0], panels, strict=True):
-        if panel == "pipeline":
-            p = parts["pipeline"]
-            rows = [(f"({v})\n{r['label']}", r) for v, r in p["variants"].items()]
-            if "gemm" in p:
-                rows.append(("bare GEMMs\n(one epoch)", p["gemm"]))
-            title = "One epoch, 784-256-10, batch 256"
-            xlabel = "seconds per epoch (median, min–max)"
-            key = None
-        else:
-            s = parts["sklearn"]
-            rows = [(f"{name}\nacc {r['test_accuracy']:.3f}", r) for name, r in s["models"].items()]
-            title = f"Fit, (100,) hidden, {s['epochs']} epochs"
-            xlabel = "fit seconds (median, min–max)"
-            key = "fit"
-        labels = [label for label, _ in rows]
-        stats = [r[key] if key else r for _, r in rows]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 3.6), squeeze=False)
+    palette = ["#c44e52", "#dd8452", "#4c72b0", "#8c8c8c", "#55a868", "#8172b3", "#937860"]
+    for ax, (title, xlabel, rows) in zip(axes[0], panels, strict=True):
+        stats = [st for _, st in rows]
         med = [st["median"] for st in stats]
-        err = [
-            [st["median"] - st["min"] for st in stats],
-            [st["max"] - st["median"] for st in stats],
+        lo = [st.get("min", st["median"]) for st in stats]
+        hi = [st.get("max", st["median"]) for st in stats]
+        has_spread = any("min" in st for st in stats)
+        y = list(range(len(rows)))
+        colors = [palette[i % len(palette)] for i in y]
+        xerr = [
+            [m - a for m, a in zip(med, lo, strict=True)],
+            [b - m for m, b in zip(med, hi, strict=True)],
         ]
-        y = range(len(rows))
-        colors = ["#c44e52", "#dd8452", "#4c72b0", "#8c8c8c"][: len(rows)]
-        ax.barh(y, med, xerr=err, color=colors, capsize=3)
-        for yi, m in zip(y, med, strict=True):
-            ax.text(m, yi, f" {m:.2f} s", va="center", ha="left", fontsize=8)
-        ax.set_yticks(list(y), labels, fontsize=8)
+        ax.barh(y, med, xerr=xerr if has_spread else None, color=colors, capsize=3)
+        for yi, m, b in zip(y, med, hi, strict=True):
+            ax.text(b, yi, f"  {m:.3g} s", va="center", ha="left", fontsize=8)
+        ax.set_yticks(y, [label for label, _ in rows], fontsize=8)
         ax.invert_yaxis()
-        ax.set_xlabel(xlabel)
+        ax.set_xlabel(xlabel + (" (median, min–max)" if has_spread else ""))
         ax.set_title(title, fontsize=10)
-        ax.set_xlim(0, max(st["max"] for st in stats) * 1.3)
+        ax.set_xlim(0, max(hi) * 1.35)
     m = data["machine"]
     fig.suptitle(
-        f"{data['date']} · {m['cpu']} · {m['cores']} cores · torch {m['torch']} · {m['device']}",
+        f"{data['date']} · {m['cpu']} · {m['cores']} cores · torch {m['torch']} · "
+        f"{m['device_name'] if m['device'] != 'cpu' else 'cpu'}",
         fontsize=9,
     )
     fig.tight_layout()
@@ -251,6 +272,12 @@ def main(argv: list[str] | None = None) -> Path:
         "--results", type=Path, nargs="*", help="results files (default: benchmarks/results/*.json)"
     )
     parser.add_argument("--out-dir", type=Path, default=OUT_DIR)
+    parser.add_argument(
+        "--page-dir",
+        type=Path,
+        default=PAGE_DIR,
+        help="folder of the page that includes the generated file (figure links are relative to it)",
+    )
     parser.add_argument("--include-smoke", action="store_true", help="also accept smoke runs")
     args = parser.parse_args(argv)
     paths = args.results if args.results else sorted(RESULTS_DIR.glob("*.json"))
@@ -261,7 +288,7 @@ def main(argv: list[str] | None = None) -> Path:
         device = data["machine"]["device"]
         name = f"performance-{device}.png"
         if render_figure(data, args.out_dir / name):
-            figures[device] = name
+            figures[device] = Path(os.path.relpath(args.out_dir / name, args.page_dir)).as_posix()
     page = args.out_dir / "performance.md"
     page.write_text(render_markdown(chosen, figures))
     for path, _ in chosen:

@@ -76,18 +76,27 @@ def test_smoke_results_schema(smoke_results: tuple[Path, dict]) -> None:
 def test_report_renders_table_and_chart(smoke_results: tuple[Path, dict], tmp_path: Path) -> None:
     path, res = smoke_results
     proc = run_module(
-        "benchmarks.report", "--results", str(path), "--include-smoke", "--out-dir", str(tmp_path)
+        "benchmarks.report",
+        "--results",
+        str(path),
+        "--include-smoke",
+        "--out-dir",
+        str(tmp_path / "_generated"),
+        "--page-dir",
+        str(tmp_path),
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    page = (tmp_path / "performance.md").read_text()
+    page = (tmp_path / "_generated" / "performance.md").read_text()
     assert "Do not edit by hand" in page
     assert "| pipeline | seconds per epoch (median) |" in page
     assert "| model | test accuracy |" in page
     assert res["date"] in page and res["machine"]["cpu"] in page
     assert f"PyTorch {torch.__version__}" in page
     assert f"**{res['parts']['pipeline']['ratio_a_over_c']:.1f}×**" in page
-    assert "](performance-cpu.png)" in page
-    assert (tmp_path / "performance-cpu.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "](_generated/performance-cpu.png)" in page  # relative to the including page
+    assert (tmp_path / "_generated" / "performance-cpu.png").read_bytes()[
+        :8
+    ] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_report_ignores_smoke_runs_by_default(
