@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from notebook_utils import run_notebook
+
+from mlpcourse import make_students
 
 pytestmark = pytest.mark.slow
 
@@ -51,3 +55,15 @@ def test_new_student_is_borderline_leaning_fail(run: tuple[dict, float]) -> None
 def test_mlpcourse_fit_matches_the_hand_written_loop(run: tuple[dict, float]) -> None:
     results, _ = run
     assert abs(results["fit_test_accuracy"] - results["test_accuracy"]) <= 0.05
+
+
+def test_generating_rule_numbers_quoted_in_the_prose() -> None:
+    # new student (6 h studied, 5 h slept) passes when the N(0, 1) noise exceeds 0.2
+    assert round(1 - 0.5 * (1 + math.erf(0.2 / math.sqrt(2))), 2) == 0.42
+    X, y = make_students(1_000_000, seed=0)
+    assert abs(y.mean().item() - 0.5) < 0.05
+    # with 8 hours of sleep the pass rate crosses one half near 4.4 hours of study
+    near = (X[:, 1] - 8.0).abs() < 0.1
+    below = near & (X[:, 0] > 3.9) & (X[:, 0] < 4.1)
+    above = near & (X[:, 0] > 4.7) & (X[:, 0] < 4.9)
+    assert y[below].mean().item() < 0.5 < y[above].mean().item()

@@ -31,6 +31,9 @@ def test_classifier_reaches_high_test_accuracy(run: tuple[dict, float]) -> None:
 def test_floor_formula_value() -> None:
     assert round(FLOOR_K2, 4) == 0.3133
     assert round(math.log(1 + 9 / math.e), 4) == 1.4612  # K = 10, as the notebook prints
+    assert round(math.log(1 + 2 / math.e), 4) == 0.5514  # K = 3, exercise ex-03-floor-k3
+    # softmax applied once more to probabilities in [0, 1]: at most e / (e + 1) for K = 2
+    assert round(math.e / (math.e + 1), 2) == 0.73
 
 
 def test_softmax_before_cross_entropy_stays_above_the_floor(run: tuple[dict, float]) -> None:
