@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,15 +47,24 @@ class History:
     def table(self) -> str:
         """Return the history as a plain-text table, one row per epoch."""
         has_val = bool(self.val_loss)
-        head = f"{'epoch':>5}  {'train loss':>10}  {'train ' + self.metric_name[:8]:>14}"
+        has_metric = not all(math.isnan(m) for m in self.train_metric)  # fit(metric=None)
+        head = f"{'epoch':>5}  {'train loss':>10}"
+        if has_metric:
+            head += f"  {'train ' + self.metric_name[:8]:>14}"
         if has_val:
-            head += f"  {'val loss':>9}  {'val ' + self.metric_name[:8]:>12}"
+            head += f"  {'val loss':>9}"
+            if has_metric:
+                head += f"  {'val ' + self.metric_name[:8]:>12}"
         head += f"  {'lr':>8}  {'time':>6}"
         rows = [head]
         for i, ep in enumerate(self.epoch):
-            row = f"{ep:>5}  {self.train_loss[i]:>10.4f}  {self.train_metric[i]:>14.4f}"
+            row = f"{ep:>5}  {self.train_loss[i]:>10.4f}"
+            if has_metric:
+                row += f"  {self.train_metric[i]:>14.4f}"
             if has_val:
-                row += f"  {self.val_loss[i]:>9.4f}  {self.val_metric[i]:>12.4f}"
+                row += f"  {self.val_loss[i]:>9.4f}"
+                if has_metric:
+                    row += f"  {self.val_metric[i]:>12.4f}"
             row += f"  {self.lr[i]:>8.2g}  {self.seconds[i]:>5.1f}s"
             if ep == self.best_epoch and has_val:
                 row += "  <- best"

@@ -106,6 +106,7 @@ def test_regression_without_a_metric() -> None:
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     history = fit(model, nn.MSELoss(), opt, X, 2 * X, epochs=2, metric=None, metric_name="none")
     assert all(math.isnan(m) for m in history.train_metric)
+    assert "nan" not in history.table() and "accuracy" not in history.table()
 
 
 def test_progress_bar_runs(capsys: pytest.CaptureFixture[str]) -> None:
