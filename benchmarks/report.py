@@ -159,6 +159,21 @@ def course_section(c: dict[str, Any]) -> list[str]:
             f"| book build (`{b['command']}`) | {_s(b['seconds'], 1)} | "
             f"{'yes' if b['ok'] else 'no'} |"
         )
+    claims = c.get("speed_claims") or []
+    if claims:
+        lines += [
+            "",
+            "The lessons' own speed claims, measured in the same runs "
+            "(`notebook` is the whole run; other names are timings the lesson records):",
+            "",
+            "| lesson | claim | measured | met |",
+            "|---|---|---:|---|",
+        ]
+        for claim in claims:
+            lines.append(
+                f"| {claim['lesson']} | `{claim['claim']}` | {claim['measured']} | "
+                f"{_flag(claim['met'])} |"
+            )
     return [*lines, ""]
 
 

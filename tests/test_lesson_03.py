@@ -18,11 +18,6 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, float]:
     return run_notebook("03", tmp_path_factory.mktemp("lesson03"), seed=SEED, progress=False)
 
 
-def test_runs_in_under_a_minute(run: tuple[dict, float]) -> None:
-    _, seconds = run
-    assert seconds < 60, f"notebook 03 took {seconds:.1f} s"
-
-
 def test_classifier_reaches_high_test_accuracy(run: tuple[dict, float]) -> None:
     results, _ = run
     assert results["test_accuracy"] >= 0.95
@@ -49,9 +44,8 @@ def test_side_by_side_with_scikit_learn(run: tuple[dict, float]) -> None:
     assert results["sklearn_accuracy"] > 0.94
     assert results["test_accuracy"] > 0.94
     assert abs(results["sklearn_accuracy"] - results["test_accuracy"]) <= 0.03
-    assert results["sklearn_seconds"] < results["torch_seconds"]
-    assert results["sklearn_seconds"] < 10
-    assert results["torch_seconds"] < 10
+    # The timing side of this comparison is a speed claim: benchmarks/run.py checks it
+    # (LESSON_SPEED_CLAIMS), since timings belong in benchmarks, not in tests.
 
 
 def test_three_classes(run: tuple[dict, float]) -> None:

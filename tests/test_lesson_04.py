@@ -15,6 +15,8 @@ SEED = 1  # the book shows seed 0; the claims must hold for other seeds too
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("lesson04")
+    # "Training takes under a minute on two CPU cores" is a speed claim: benchmarks/run.py
+    # checks it (LESSON_SPEED_CLAIMS); timings belong in benchmarks, not in tests.
     found, _seconds = run_notebook("04", out, seed=SEED, progress=False)
     return found
 
@@ -23,10 +25,6 @@ def test_from_scratch_reaches_87_percent_in_ten_epochs(results: dict) -> None:
     assert results["epochs"] == 10
     assert results["test_accuracy"] >= 0.87  # prose: "about 88%", "above 87%"
     assert results["test_accuracy"] <= 0.90  # "the level plain MLPs reach (0.87-0.90)"
-
-
-def test_training_is_fast_enough(results: dict) -> None:
-    assert results["seconds_training"] < 60  # prose: "under a minute on two CPU cores"
 
 
 def test_not_overfitting_much_after_ten_epochs(results: dict) -> None:

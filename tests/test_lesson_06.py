@@ -68,15 +68,13 @@ def test_combined_remedies_beat_the_baseline(results: dict) -> None:
     assert results["val_loss_combined"] == min(results[f"val_loss_{n}"] for n in ALL_RUNS)
 
 
+# "Training in under three minutes on two CPU cores" is a speed claim: benchmarks/run.py checks
+# it (LESSON_SPEED_CLAIMS), since timings belong in benchmarks, not in tests.
 def test_final_mlp_beats_the_sklearn_benchmark(results: dict) -> None:
     # Zalando's best MLPClassifier row is 0.871; the lesson promises at least 0.895.
     assert results["test_accuracy"] >= 0.895
     # "within two percentage points of the validation accuracy"
     assert abs(results["test_accuracy"] - results["final_val_accuracy"]) < 0.02
-
-
-def test_final_training_is_under_three_minutes(results: dict) -> None:
-    assert results["final_training_seconds"] < 180
 
 
 def test_reloaded_checkpoint_gives_the_same_accuracy(results: dict) -> None:
