@@ -83,8 +83,7 @@ def test_set_repo_url_rewrites_every_copy(tmp_path: Path) -> None:
 
 
 def test_check_reports_a_disagreeing_notebook(tmp_path: Path) -> None:
-    if not NOTEBOOKS:
-        pytest.skip("no lesson notebooks yet")
+    assert NOTEBOOKS, "no lesson notebooks found in notebooks/"
     root = make_copy(tmp_path, NOTEBOOKS[:1])
     notebook = next(root.glob("notebooks/*.ipynb"))
     notebook.write_text(
