@@ -18,7 +18,6 @@ Parts:
 from __future__ import annotations
 
 import argparse
-import ast
 import datetime as dt
 import json
 import os
@@ -487,17 +486,6 @@ def jupyter_book_command() -> str | None:
     return str(beside) if beside.exists() else shutil.which("jupyter-book")
 
 
-def notebook_results(path: Path) -> dict[str, Any]:
-    """The ``results`` dict a lesson displays in its cell tagged ``results`` ({} if none)."""
-    for cell in json.loads(path.read_text())["cells"]:
-        if "results" in cell.get("metadata", {}).get("tags", []):
-            for output in cell.get("outputs", []):
-                text = output.get("data", {}).get("text/plain")
-                if text:
-                    return ast.literal_eval("".join(text))
-    return {}
-
-
 def check_speed_claims(notebooks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Check LESSON_SPEED_CLAIMS against the timed runs (only lessons that ran)."""
     by_number = {n["name"][:2]: n for n in notebooks if n["ok"]}
@@ -523,28 +511,19 @@ def check_speed_claims(notebooks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def bench_course(notebooks_dir: Path, book: bool, timeout: int) -> dict[str, Any]:
     """Time each notebook (papermill, default parameters) and a strict book build."""
-    import papermill as pm
+    from mlpcourse.notebooks import run_notebook
 
     found = sorted(notebooks_dir.glob("[0-9]*.ipynb"))
     notebooks = []
     for nb in found:  # only the notebooks that exist now
         with tempfile.TemporaryDirectory(prefix="bench-nb-") as tmp:
             start = time.perf_counter()
-            error = None
+            error, results = None, {}
             try:
-                pm.execute_notebook(
-                    str(nb),
-                    str(Path(tmp) / nb.name),
-                    cwd=tmp,
-                    kernel_name="python3",
-                    progress_bar=False,
-                    log_output=False,
-                    execution_timeout=timeout,
-                )
+                results, _ = run_notebook(nb, Path(tmp), timeout=timeout)
             except Exception as err:  # a failing notebook is a result, not a crash
                 error = f"{type(err).__name__}: {err}"[:500]
             seconds = time.perf_counter() - start
-            results = notebook_results(Path(tmp) / nb.name) if error is None else {}
         notebooks.append(
             {
                 "name": nb.name,

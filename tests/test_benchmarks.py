@@ -113,7 +113,9 @@ def test_report_ignores_smoke_runs_by_default(
 def test_course_part_times_the_notebooks_that_exist(tmp_path: Path) -> None:
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1 + 1")])
+    results = nbformat.v4.new_code_cell("results = {'x': 1 + 1}\nresults")
+    results.metadata["tags"] = ["results"]
+    nb = nbformat.v4.new_notebook(cells=[results])
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
-from notebook_utils import run_notebook
 
 from mlpcourse import make_students
+from mlpcourse.notebooks import run_notebook
 
 pytestmark = pytest.mark.slow
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from notebook_utils import run_notebook
+
+from mlpcourse.notebooks import run_notebook
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,8 @@
-"""Run a lesson notebook with papermill under chosen parameters and read its ``results`` dict."""
+"""Notebooks: run a lesson with papermill and read its ``results`` (for tests, benchmarks, marking).
+
+A lesson keeps its headline numbers in a dict shown by the cell tagged ``results``; the only
+errors it may show are in cells tagged ``raises-exception``.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,25 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
+__all__ = [
+    "NOTEBOOKS",
+    "cells_tagged",
+    "notebook_path",
+    "read_results",
+    "run_notebook",
+    "unexpected_errors",
+]
+
+# The course's notebooks/ folder, when the package is used from a checkout (pip install -e .).
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
-def notebook_path(number: str) -> Path:
-    """Return the one notebook whose name starts with ``number`` (e.g. '04')."""
-    found = sorted(NOTEBOOKS.glob(f"{number}_*.ipynb"))
+def notebook_path(number: str, folder: Path | None = None) -> Path:
+    """Return the one notebook in ``folder`` whose name starts with ``number`` (e.g. '04')."""
+    folder = folder or NOTEBOOKS
+    found = sorted(folder.glob(f"{number}_*.ipynb"))
     if len(found) != 1:
-        raise FileNotFoundError(f"expected one notebooks/{number}_*.ipynb, found {found}")
+        raise FileNotFoundError(f"expected one {folder}/{number}_*.ipynb, found {found}")
     return found[0]
 
 
@@ -29,12 +43,12 @@ def read_results(nb: dict[str, Any]) -> dict[str, Any]:
     """Parse the displayed ``results`` dict from the cell tagged ``results``."""
     cells = cells_tagged(nb, "results")
     if len(cells) != 1:
-        raise AssertionError(f"expected one cell tagged 'results', found {len(cells)}")
+        raise ValueError(f"expected one cell tagged 'results', found {len(cells)}")
     for output in cells[0].get("outputs", []):
         text = output.get("data", {}).get("text/plain")
         if text:
             return ast.literal_eval("".join(text))
-    raise AssertionError("the 'results' cell has no text/plain output")
+    raise ValueError("the 'results' cell has no text/plain output (was the notebook run?)")
 
 
 def unexpected_errors(nb: dict[str, Any]) -> list[str]:
@@ -53,13 +67,20 @@ def unexpected_errors(nb: dict[str, Any]) -> list[str]:
     return found
 
 
-def run_notebook(number: str, out_dir: Path, **parameters: Any) -> tuple[dict[str, Any], float]:
-    """Execute notebook ``number`` with papermill; return (results, seconds it took)."""
+def run_notebook(
+    notebook: str | Path,
+    out_dir: Path,
+    *,
+    folder: Path | None = None,
+    timeout: int | None = None,
+    **parameters: Any,
+) -> tuple[dict[str, Any], float]:
+    """Execute a notebook (path, or number such as '04') with papermill; return (results, seconds)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    source = notebook_path(number)
-    target = out_dir / source.name
+    source = Path(notebook) if str(notebook).endswith(".ipynb") else notebook_path(notebook, folder)
+    target = Path(out_dir) / source.name
     start = time.perf_counter()
     try:
         pm.execute_notebook(
@@ -70,6 +91,7 @@ def run_notebook(number: str, out_dir: Path, **parameters: Any) -> tuple[dict[st
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
+            execution_timeout=timeout,
         )
     except PapermillExecutionError as err:
         # papermill raises for every error output, even in a cell tagged ``raises-exception``

@@ -1,14 +1,14 @@
-"""notebook_utils: only cells tagged ``raises-exception`` may show an error."""
+"""mlpcourse.notebooks: running a lesson, reading ``results``; only ``raises-exception`` cells may fail."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import nbformat
-import notebook_utils
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
-from notebook_utils import run_notebook, unexpected_errors
+
+from mlpcourse.notebooks import notebook_path, read_results, run_notebook, unexpected_errors
 
 
 def _error_cell(tags: list[str]) -> nbformat.NotebookNode:
@@ -38,10 +38,7 @@ def _write_notebook(folder: Path, cells: list[nbformat.NotebookNode]) -> None:
 
 
 @pytest.mark.slow
-def test_run_notebook_passes_a_raises_exception_cell(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(notebook_utils, "NOTEBOOKS", tmp_path)
+def test_run_notebook_passes_a_raises_exception_cell(tmp_path: Path) -> None:
     results_cell = new_code_cell(
         "results = {'answer': 42}\nresults", metadata={"tags": ["results"]}
     )
@@ -49,9 +46,20 @@ def test_run_notebook_passes_a_raises_exception_cell(
     _write_notebook(tmp_path, [bad, results_cell])
     out = tmp_path / "out"
     out.mkdir()
-    results, _ = run_notebook("99", out)
+    results, seconds = run_notebook("99", out, folder=tmp_path)
+    assert seconds > 0
     assert results == {"answer": 42}
 
     _write_notebook(tmp_path, [new_code_cell("raise ValueError('real bug')"), results_cell])
     with pytest.raises(RuntimeError, match="real bug"):
-        run_notebook("99", out)
+        run_notebook(tmp_path / "99_check.ipynb", out)
+
+
+def test_notebook_path_and_results_errors(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="expected one"):
+        notebook_path("42", tmp_path)
+    with pytest.raises(ValueError, match="found 0"):
+        read_results(new_notebook(cells=[new_code_cell("1")]))
+    unrun = new_notebook(cells=[new_code_cell("results = {}", metadata={"tags": ["results"]})])
+    with pytest.raises(ValueError, match="was the notebook run"):
+        read_results(unrun)
