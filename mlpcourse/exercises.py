@@ -14,6 +14,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from mlpcourse.models import count_parameters
+from mlpcourse.training import predict
+
 __all__ = [
     "check_accuracy",
     "check_cross_entropy",
@@ -172,24 +175,14 @@ def check_mlp_shapes(
 ) -> None:
     """Check ``model`` maps a (batch, in_features) input to finite (batch, out_features) logits."""
     g = _generator(4)
+    x = torch.randn(batch_size, in_features, generator=g)
     try:
-        param = next(model.parameters())
-        device, dtype = param.device, param.dtype
-    except StopIteration:
-        device, dtype = torch.device("cpu"), torch.float32
-    x = torch.randn(batch_size, in_features, generator=g).to(device=device, dtype=dtype)
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            out = model(x)
+        out = predict(model, x)  # eval mode, no gradients, on the model's device; mode restored
     except RuntimeError as err:
         raise AssertionError(
             f"the model fails on an input of shape {tuple(x.shape)}: {err}. Check that the first "
             f"layer takes {in_features} features and each layer takes the previous one's output."
         ) from err
-    finally:
-        model.train(was_training)
     if not isinstance(out, torch.Tensor) or tuple(out.shape) != (batch_size, out_features):
         shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
         raise AssertionError(
@@ -198,8 +191,7 @@ def check_mlp_shapes(
         )
     if not torch.isfinite(out).all():
         raise AssertionError("the model's output holds NaN or inf; check the initial weights.")
-    count = sum(p.numel() for p in model.parameters())
     _passed(
         f"the model maps ({batch_size}, {in_features}) to ({batch_size}, {out_features}) "
-        f"with {count:,} parameters."
+        f"with {count_parameters(model):,} parameters."
     )

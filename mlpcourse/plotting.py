@@ -46,8 +46,8 @@ def plot_history(history: History, title: str | None = None) -> Figure:
     ax_loss.plot(history.epoch, history.train_loss, "o-", label="train", ms=3)
     ax_metric.plot(history.epoch, history.train_metric, "o-", label="train", ms=3)
     if history.val_loss:
-        ax_loss.plot(history.epoch, history.val_loss, "s-", label="validation", ms=3)
-        ax_metric.plot(history.epoch, history.val_metric, "s-", label="validation", ms=3)
+        ax_loss.plot(history.epoch, history.val_loss, "s-", label=history.val_name, ms=3)
+        ax_metric.plot(history.epoch, history.val_metric, "s-", label=history.val_name, ms=3)
         if history.best_epoch is not None:
             for ax in (ax_loss, ax_metric):
                 ax.axvline(history.best_epoch, color="grey", ls=":", label="best epoch")

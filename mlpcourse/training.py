@@ -38,6 +38,7 @@ class History:
     lr: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     metric_name: str = "accuracy"
+    val_name: str = "validation"  # what the held-out data is: "validation", or "test" in a demo
     best_epoch: int | None = None
     stopped_early: bool = False
 
@@ -51,10 +52,11 @@ class History:
         head = f"{'epoch':>5}  {'train loss':>10}"
         if has_metric:
             head += f"  {'train ' + self.metric_name[:8]:>14}"
+        held_out = "val" if self.val_name == "validation" else self.val_name[:5]
         if has_val:
-            head += f"  {'val loss':>9}"
+            head += f"  {held_out + ' loss':>10}"
             if has_metric:
-                head += f"  {'val ' + self.metric_name[:8]:>12}"
+                head += f"  {held_out + ' ' + self.metric_name[:8]:>14}"
         head += f"  {'lr':>8}  {'time':>6}"
         rows = [head]
         for i, ep in enumerate(self.epoch):
@@ -62,9 +64,9 @@ class History:
             if has_metric:
                 row += f"  {self.train_metric[i]:>14.4f}"
             if has_val:
-                row += f"  {self.val_loss[i]:>9.4f}"
+                row += f"  {self.val_loss[i]:>10.4f}"
                 if has_metric:
-                    row += f"  {self.val_metric[i]:>12.4f}"
+                    row += f"  {self.val_metric[i]:>14.4f}"
             row += f"  {self.lr[i]:>8.2g}  {self.seconds[i]:>5.1f}s"
             if ep == self.best_epoch and has_val:
                 row += "  <- best"
@@ -236,6 +238,8 @@ def fit(
     if val_data is not None:
         _validate_task(model, loss_fn, *val_data, "validation")
     X, y = X.to(device), y.to(device)  # move once: no per-batch copies
+    if val_data is not None:
+        val_data = (val_data[0].to(device), val_data[1].to(device))  # once, not every epoch
 
     history = History(metric_name=metric_name)
     best_loss, best_state, bad_epochs = float("inf"), None, 0

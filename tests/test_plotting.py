@@ -43,6 +43,10 @@ def test_plot_history_has_two_labelled_panels_and_marks_the_best_epoch() -> None
     labels = [t.get_text() for t in loss_ax.get_legend().get_texts()]
     assert labels == ["train", "validation", "best epoch"]
     assert len(plot_history(_history(with_val=False)).axes[0].lines) == 1
+    test_run = _history()
+    test_run.val_name = "test"
+    labels = [t.get_text() for t in plot_history(test_run).axes[0].get_legend().get_texts()]
+    assert labels == ["train", "test", "best epoch"]
 
 
 def test_plot_histories_compares_runs_and_needs_the_key() -> None:

@@ -39,6 +39,10 @@ def test_fit_learns_and_records_one_row_per_epoch() -> None:
     X, y = _blobs(seed=1)
     assert accuracy(predict(model, X), y) > 0.95
     assert "epoch" in history.table() and len(history.table().splitlines()) == 9
+    history.val_loss, history.val_metric = [0.5] * 8, [0.9] * 8
+    assert "val loss" in history.table().splitlines()[0]
+    history.val_name = "test"
+    assert "test loss" in history.table().splitlines()[0] and "val" not in history.table()
 
 
 def test_same_seed_gives_identical_weights_and_history_on_cpu() -> None:
