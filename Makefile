@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
 .PHONY: help env book test lint unit notebooks lab clean bench bench-report student set-repo-url
 
@@ -60,14 +60,14 @@ bench: env
 bench-report: env
 	$(BIN)/python -m benchmarks.report
 
-# Student copies: solution cells (tag `solution`) removed, outputs cleared (tools/student_copies.py).
+# Student copies: solution cells (tag `solution`) removed, outputs cleared (python -m tools.student_copies).
 student: env
-	$(BIN)/python tools/student_copies.py --out student $(NOTEBOOKS)
+	$(BIN)/python -m tools.student_copies --out student $(NOTEBOOKS)
 
 # The repository URL lives in _config.yml; this rewrites it there and in every notebook's copies.
 set-repo-url:
 	@test -n "$(URL)" || { echo "usage: make set-repo-url URL=https://github.com/<owner>/<repo>"; exit 2; }
-	$(PYTHON) tools/set_repo_url.py "$(URL)"
+	$(PYTHON) -m tools.set_repo_url "$(URL)"
 
 lab: env
 	$(BIN)/jupyter lab notebooks

@@ -55,22 +55,6 @@ TARGET_PIPELINE_RATIO = 4.0  # (a) / (c) at least this on 2 CPU cores
 TARGET_GEMM_RATIO = 2.0  # epoch (c) / GEMM time at most this
 TARGET_COURSE_SECONDS = 300.0  # all notebooks together
 
-# The speed claims the lessons make, checked here rather than in tests (timings are benchmarks).
-# Each: (notebook number, what is timed, target seconds). "notebook" is the whole papermill run;
-# other names are keys of the notebook's `results` dict. A pair (key_a, key_b) claims a < b.
-LESSON_SPEED_CLAIMS: list[tuple[str, str | tuple[str, str], float | None]] = [
-    ("01", "notebook", 60.0),  # issue: each of lessons 01-03 runs in under 60 s
-    ("02", "notebook", 60.0),
-    ("03", "notebook", 60.0),
-    ("03", "sklearn_seconds", 10.0),  # prose: both models train in under ten seconds
-    ("03", "torch_seconds", 10.0),
-    ("03", ("sklearn_seconds", "torch_seconds"), None),  # prose: scikit-learn is the faster
-    ("04", "seconds_training", 60.0),  # prose: 10 epochs in under a minute on two CPU cores
-    ("04", "notebook", 120.0),  # design: every lesson well under two minutes
-    ("05", "notebook", 120.0),
-    ("06", "final_training_seconds", 180.0),  # prose: final model in under three minutes
-]
-
 VARIANTS = {
     "a": "per-sample Dataset (PIL + ToTensor) + DataLoader",
     "b": "TensorDataset + DataLoader",
@@ -487,33 +471,36 @@ def jupyter_book_command() -> str | None:
 
 
 def check_speed_claims(notebooks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Check LESSON_SPEED_CLAIMS against the timed runs (only lessons that ran)."""
-    by_number = {n["name"][:2]: n for n in notebooks if n["ok"]}
+    """Check each lesson's speed claims (its notebook metadata, tools.lessons.lesson_meta)."""
     checked = []
-    for number, what, target in LESSON_SPEED_CLAIMS:
-        nb = by_number.get(number)
-        if nb is None:
+    for nb in notebooks:
+        if not nb["ok"]:
             continue
         values = {"notebook": nb["seconds"], **nb["results"]}
-        if isinstance(what, tuple):
-            a, b = (values.get(k) for k in what)
-            if a is None or b is None:
-                continue
-            claim, measured, met = f"{what[0]} < {what[1]}", f"{a:.2f} s vs {b:.2f} s", a < b
-        else:
-            value = values.get(what)
-            if value is None:
-                continue
-            claim, measured, met = f"{what} < {target:g} s", f"{value:.1f} s", value < target
-        checked.append({"lesson": number, "claim": claim, "measured": measured, "met": bool(met)})
+        for claim_spec in nb.get("speed_claims", []):
+            if "faster" in claim_spec:
+                fast, slow = claim_spec["faster"], claim_spec["slower"]
+                a, b = values.get(fast), values.get(slow)
+                if a is None or b is None:
+                    continue
+                claim, measured, met = f"{fast} < {slow}", f"{a:.2f} s vs {b:.2f} s", a < b
+            else:
+                what, target = claim_spec["what"], claim_spec["max_seconds"]
+                value = values.get(what)
+                if value is None:
+                    continue
+                claim, measured, met = f"{what} < {target:g} s", f"{value:.1f} s", value < target
+            checked.append(
+                {"lesson": nb["name"][:2], "claim": claim, "measured": measured, "met": bool(met)}
+            )
     return checked
 
 
 def bench_course(notebooks_dir: Path, book: bool, timeout: int) -> dict[str, Any]:
     """Time each notebook (papermill, default parameters) and a strict book build."""
-    from mlpcourse.notebooks import run_notebook
+    from tools.lessons import lesson_meta, lesson_notebooks, run_notebook
 
-    found = sorted(notebooks_dir.glob("[0-9]*.ipynb"))
+    found = lesson_notebooks(notebooks_dir)
     notebooks = []
     for nb in found:  # only the notebooks that exist now
         with tempfile.TemporaryDirectory(prefix="bench-nb-") as tmp:
@@ -531,6 +518,7 @@ def bench_course(notebooks_dir: Path, book: bool, timeout: int) -> dict[str, Any
                 "ok": error is None,
                 "error": error,
                 "results": results,
+                "speed_claims": lesson_meta(json.loads(nb.read_text())).get("speed_claims", []),
             }
         )
         print(f"  {nb.name}: {seconds:.1f} s" + ("" if error is None else "  FAILED"), flush=True)

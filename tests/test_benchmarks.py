@@ -121,14 +121,23 @@ def test_course_part_times_the_notebooks_that_exist(tmp_path: Path) -> None:
         "display_name": "Python 3",
         "language": "python",
     }
+    nb.metadata["mlpcourse"] = {"speed_claims": [{"what": "notebook", "max_seconds": 60}]}
     nbformat.write(nb, notebooks / "01_tiny.ipynb")
     nbformat.write(nb, notebooks / "scratch.ipynb")  # not a numbered lesson: not timed
-    # A lesson 03 whose recorded timings break two of its speed claims.
+    # A lesson 03 whose recorded timings break two of the speed claims in its metadata.
     results_cell = nbformat.v4.new_code_cell(
         'results = {"sklearn_seconds": 20.0, "torch_seconds": 1.5}\nresults'
     )
     results_cell.metadata["tags"] = ["results"]
-    nb03 = nbformat.v4.new_notebook(cells=[results_cell], metadata=nb.metadata)
+    nb03 = nbformat.v4.new_notebook(cells=[results_cell], metadata=dict(nb.metadata))
+    nb03.metadata["mlpcourse"] = {
+        "speed_claims": [
+            {"what": "notebook", "max_seconds": 60},
+            {"what": "sklearn_seconds", "max_seconds": 10},
+            {"what": "torch_seconds", "max_seconds": 10},
+            {"faster": "sklearn_seconds", "slower": "torch_seconds"},
+        ]
+    }
     nbformat.write(nb03, notebooks / "03_tiny.ipynb")
     out = tmp_path / "course.json"
     proc = run_module(

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from mlpcourse import make_students
-from mlpcourse.notebooks import run_notebook
+from tools.lessons import run_notebook
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from mlpcourse.notebooks import run_notebook
+from tools.lessons import run_notebook
 
 pytestmark = pytest.mark.slow
 

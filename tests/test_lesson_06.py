@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlpcourse.notebooks import run_notebook
+from tools.lessons import run_notebook
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""mlpcourse.notebooks: running a lesson, reading ``results``; only ``raises-exception`` cells may fail."""
+"""tools.lessons: running a lesson, reading ``results``; only ``raises-exception`` cells may fail."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from mlpcourse.notebooks import notebook_path, read_results, run_notebook, unexpected_errors
+from tools.lessons import notebook_path, read_results, run_notebook, unexpected_errors
 
 
 def _error_cell(tags: list[str]) -> nbformat.NotebookNode:

@@ -1,9 +1,8 @@
 """The repository URL lives in _config.yml; every notebook's Colab cell and badge agree with it,
-and `make set-repo-url` (tools/set_repo_url.py) moves them all at once."""
+and `make set-repo-url` (python -m tools.set_repo_url) moves them all at once."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -13,11 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-_spec = importlib.util.spec_from_file_location("set_repo_url", ROOT / "tools/set_repo_url.py")
-set_repo_url = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(set_repo_url)  # type: ignore[union-attr]
+from tools import set_repo_url
+from tools.lessons import ROOT, lesson_notebooks
+
+NOTEBOOKS = lesson_notebooks()
 
 
 def test_config_url_is_read_like_jupyter_book_reads_it() -> None:
@@ -56,13 +54,15 @@ def test_set_repo_url_rewrites_every_copy(tmp_path: Path) -> None:
     done = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "tools/set_repo_url.py"),
+            "-m",
+            "tools.set_repo_url",
             "--root",
             str(root),
             "https://github.com/acme/mlp-course.git",
         ],
         capture_output=True,
         text=True,
+        cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
     new = "https://github.com/acme/mlp-course"

@@ -3,9 +3,7 @@ runs from top to bottom (with small parameters, so the whole run takes a couple 
 
 from __future__ import annotations
 
-import ast
 import contextlib
-import importlib.util
 import json
 import subprocess
 import sys
@@ -16,56 +14,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from mlpcourse.notebooks import unexpected_errors
+from tools import student_copies
+from tools.lessons import ROOT, lesson_notebooks, smoke_parameters, source, tags, unexpected_errors
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-_spec = importlib.util.spec_from_file_location("student_copies", ROOT / "tools/student_copies.py")
-student_copies = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(student_copies)  # type: ignore[union-attr]
-
-# Extra small values for a smoke run, per lesson, for parameters beyond the generic ones below.
-SMOKE_EXTRA: dict[str, dict[str, Any]] = {
-    "06": {"n_subset": 500, "n_subset_val": 500},
-}
-
-
-def tags(cell: dict[str, Any]) -> list[str]:
-    return cell.get("metadata", {}).get("tags", [])
-
-
-def source(cell: dict[str, Any]) -> str:
-    text = cell.get("source", "")
-    return text if isinstance(text, str) else "".join(text)
-
-
-def parameters_of(nb: dict[str, Any]) -> dict[str, Any]:
-    """Names and literal values assigned in the cell tagged ``parameters``."""
-    cells = [c for c in nb["cells"] if "parameters" in tags(c)]
-    assert len(cells) == 1, "expected one cell tagged 'parameters'"
-    found = {}
-    for node in ast.parse(source(cells[0])).body:
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            try:
-                found[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                found[node.targets[0].id] = None
-    return found
-
-
-def smoke_parameters(notebook: Path) -> dict[str, Any]:
-    """One epoch, no progress bars, plus any per-lesson extras; only names the lesson has."""
-    params = parameters_of(json.loads(notebook.read_text()))
-    smoke: dict[str, Any] = {}
-    for name, value in params.items():
-        if "epochs" in name and isinstance(value, int) and not isinstance(value, bool):
-            smoke[name] = 1
-        elif name == "progress":
-            smoke[name] = False
-    extra = SMOKE_EXTRA.get(notebook.name[:2], {})
-    smoke.update({k: v for k, v in extra.items() if k in params})
-    return smoke
-
+NOTEBOOKS = lesson_notebooks()
 
 # --- the tool, on a small notebook made here -----------------------------------------------------
 
@@ -120,9 +72,10 @@ def test_make_student_command_line(tmp_path: Path) -> None:
     nbformat.write(lesson_like(), source)
     out = tmp_path / "student"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "tools/student_copies.py"), "--out", str(out), str(source)],
+        [sys.executable, "-m", "tools.student_copies", "--out", str(out), str(source)],
         capture_output=True,
         text=True,
+        cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
     assert "solution" not in (out / "00_demo.ipynb").read_text()

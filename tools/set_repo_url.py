@@ -1,6 +1,6 @@
 """Set the course's repository URL in its one home, _config.yml, and in the copies that need it.
 
-    python tools/set_repo_url.py https://github.com/<owner>/<repo>     (or: make set-repo-url URL=...)
+    python -m tools.set_repo_url https://github.com/<owner>/<repo>     (or: make set-repo-url URL=...)
 
 The copies are each notebook's Colab set-up cell (``%pip install "mlpcourse @ git+<url>"``) and
 "Open in Colab" badge (``colab.research.google.com/github/<owner>/<repo>/blob/main/...``), and
@@ -16,7 +16,8 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.lessons import ROOT, lesson_notebooks
+
 URL_RE = re.compile(r"^https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 CONFIG_URL_RE = re.compile(r"^(repository:\s*\n(?:[ \t]+.*\n|\s*\n)*?[ \t]+url:[ \t]*)(\S+)", re.M)
 COLAB = "https://colab.research.google.com/github/"
@@ -44,10 +45,6 @@ def configured_url(root: Path = ROOT) -> str:
     if not match:
         raise ValueError(f"no repository.url in {root / '_config.yml'}")
     return normalise(match.group(2))
-
-
-def lesson_notebooks(root: Path = ROOT) -> list[Path]:
-    return sorted((root / "notebooks").glob("[0-9]*.ipynb"))
 
 
 def expected_badge(url: str, notebook: Path, branch: str = "main") -> str:
@@ -86,7 +83,7 @@ def check(root: Path = ROOT) -> list[str]:
     """Every copy of the repository URL that disagrees with _config.yml."""
     url = configured_url(root)
     problems = []
-    for notebook in lesson_notebooks(root):
+    for notebook in lesson_notebooks(root / "notebooks"):
         problems += check_notebook(notebook, url)
     for page in sorted((root / "book").rglob("*.md")):
         for other in re.findall(
@@ -113,7 +110,7 @@ def set_repo_url(new: str, root: Path = ROOT) -> list[Path]:
         (f"git clone {old}", f"git clone {new}"),
         (f"{COLAB}{slug(old)}/", f"{COLAB}{slug(new)}/"),
     ]
-    for path in [*lesson_notebooks(root), *sorted((root / "book").rglob("*.md"))]:
+    for path in [*lesson_notebooks(root / "notebooks"), *sorted((root / "book").rglob("*.md"))]:
         text = path.read_text(encoding="utf-8")
         updated = text
         for before, after in replacements:

@@ -1,6 +1,6 @@
 """Write student copies of the lesson notebooks: solutions removed, outputs cleared.
 
-    python tools/student_copies.py [--out student] [notebooks/NN_*.ipynb ...]   (or: make student)
+    python -m tools.student_copies [--out student] [notebooks/NN_*.ipynb ...]   (or: make student)
 
 Every cell tagged ``solution`` goes (markdown and code; the ``solution-start``/``solution-end``
 markers are tagged too), with nbconvert's TagRemovePreprocessor; outputs, execution counts and
@@ -23,7 +23,8 @@ from nbconvert.preprocessors import (
     TagRemovePreprocessor,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.lessons import ROOT, lesson_notebooks, tags
+
 SOLUTION_TAG = "solution"
 START = re.compile(r"^\s*:::+\s*\{solution-start\}", re.M)
 END = re.compile(r"^\s*:::+\s*\{solution-end\}", re.M)
@@ -40,7 +41,7 @@ def untagged_solutions(nb: nbformat.NotebookNode) -> list[int]:
     inside = False
     for i, cell in enumerate(nb.cells):
         text = cell.source if isinstance(cell.source, str) else "".join(cell.source)
-        tagged = SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
+        tagged = SOLUTION_TAG in tags(cell)
         is_marker = cell.cell_type == "markdown" and ANY_SOLUTION.search(text)
         if START.search(text) and cell.cell_type == "markdown":
             inside = True
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/[0-9]*.ipynb")
     parser.add_argument("--out", type=Path, default=ROOT / "student", help="default: student/")
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    notebooks = args.notebooks or lesson_notebooks()
     if not notebooks:
         parser.error("no notebooks found")
     try:

@@ -1,0 +1,243 @@
+"""The lessons: the one list of them, their cell tags and metadata, and the papermill runner.
+
+Used by the tests, the benchmarks, the student-copy and repository-URL tools, and for marking;
+not part of the student-facing ``mlpcourse`` package. Only the standard library is imported at
+module level (papermill is imported when a notebook is run).
+
+- The lessons are ``notebooks/NN_name.ipynb``: :func:`lesson_notebooks` is the one list.
+- A lesson keeps its headline numbers in a dict shown by the cell tagged ``results``; the only
+  errors it may show are in cells tagged ``raises-exception``.
+- What else the tooling needs to know about a lesson lives in the notebook's own metadata, under
+  ``"mlpcourse"`` (see :func:`lesson_meta`): its speed claims for ``make bench`` and the small
+  parameter values of its smoke run.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "NOTEBOOKS",
+    "ROOT",
+    "cells_tagged",
+    "lesson_meta",
+    "lesson_notebooks",
+    "notebook_path",
+    "parameters_of",
+    "read_results",
+    "run_notebook",
+    "smoke_parameters",
+    "source",
+    "tags",
+    "unexpected_errors",
+]
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+LESSON_GLOB = "[0-9][0-9]_*.ipynb"
+
+
+def lesson_notebooks(folder: Path | None = None) -> list[Path]:
+    """Return the lesson notebooks ``NN_name.ipynb`` in ``folder`` (default: notebooks/), in order."""
+    return sorted((folder or NOTEBOOKS).glob(LESSON_GLOB))
+
+
+def tags(cell: dict[str, Any]) -> list[str]:
+    """Return a notebook cell's tags (an empty list when it has none)."""
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def source(cell: dict[str, Any]) -> str:
+    """Return a cell's source as one string (nbformat stores it as a string or a list of lines)."""
+    text = cell.get("source", "")
+    return text if isinstance(text, str) else "".join(text)
+
+
+def lesson_meta(nb: dict[str, Any]) -> dict[str, Any]:
+    """Return the tooling's metadata of a lesson: ``nb.metadata["mlpcourse"]``.
+
+    Keys (all optional): ``speed_claims``, a list of ``{"what": ..., "max_seconds": ...}`` that
+    ``make bench`` checks (``what`` is ``"notebook"`` for the whole run or a key of ``results``;
+    ``{"faster": a, "slower": b}`` claims that results[a] < results[b]); ``smoke``, parameter
+    values for a quick run beyond the generic ones (epochs 1, progress off).
+    """
+    return dict(nb.get("metadata", {}).get("mlpcourse", {}))
+
+
+def notebook_path(number: str, folder: Path | None = None) -> Path:
+    """Return the one notebook in ``folder`` whose name starts with ``number`` (e.g. '04')."""
+    folder = folder or NOTEBOOKS
+    found = sorted(folder.glob(f"{number}_*.ipynb"))
+    if len(found) != 1:
+        raise FileNotFoundError(f"expected one {folder}/{number}_*.ipynb, found {found}")
+    return found[0]
+
+
+def cells_tagged(nb: dict[str, Any], tag: str) -> list[dict[str, Any]]:
+    """Return the cells of a notebook (as JSON) that carry ``tag``."""
+    return [c for c in nb["cells"] if tag in tags(c)]
+
+
+def read_results(nb: dict[str, Any]) -> dict[str, Any]:
+    """Parse the displayed ``results`` dict from the cell tagged ``results``."""
+    cells = cells_tagged(nb, "results")
+    if len(cells) != 1:
+        raise ValueError(f"expected one cell tagged 'results', found {len(cells)}")
+    for output in cells[0].get("outputs", []):
+        text = output.get("data", {}).get("text/plain")
+        if text:
+            return ast.literal_eval("".join(text))
+    raise ValueError("the 'results' cell has no text/plain output (was the notebook run?)")
+
+
+def unexpected_errors(nb: dict[str, Any]) -> list[str]:
+    """Describe the errors in cells *not* tagged ``raises-exception`` (the only allowed errors)."""
+    found = []
+    for index, cell in enumerate(nb["cells"]):
+        if "raises-exception" in tags(cell):
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                found.append(f"cell {index}: {output.get('ename')}: {output.get('evalue')}")
+        if cell.get("metadata", {}).get("papermill", {}).get("exception") and not any(
+            o.get("output_type") == "error" for o in cell.get("outputs", [])
+        ):
+            found.append(f"cell {index}: execution failed without an error output")
+    return found
+
+
+def run_notebook(
+    notebook: str | Path,
+    out_dir: Path,
+    *,
+    folder: Path | None = None,
+    timeout: int | None = None,
+    **parameters: Any,
+) -> tuple[dict[str, Any], float]:
+    """Execute a notebook (path, or number such as '04') with papermill; return (results, seconds)."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    source = Path(notebook) if str(notebook).endswith(".ipynb") else notebook_path(notebook, folder)
+    target = Path(out_dir) / source.name
+    start = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(source),
+            str(target),
+            parameters=parameters,
+            cwd=str(out_dir),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+        )
+    except PapermillExecutionError as err:
+        # papermill raises for every error output, even in a cell tagged ``raises-exception``
+        # (which the kernel client runs past, as nbval and the book accept): re-raise otherwise.
+        problems = unexpected_errors(json.loads(target.read_text()))
+        if problems:
+            raise RuntimeError(f"{source.name} failed: " + "; ".join(problems)) from err
+    seconds = time.perf_counter() - start
+    return read_results(json.loads(target.read_text())), seconds
+
+
+def parameters_of(nb: dict[str, Any]) -> dict[str, Any]:
+    """Names and literal values assigned in the cell tagged ``parameters`` (None if not literal)."""
+    cells = cells_tagged(nb, "parameters")
+    if len(cells) != 1:
+        raise ValueError(f"expected one cell tagged 'parameters', found {len(cells)}")
+    found: dict[str, Any] = {}
+    for node in ast.parse(source(cells[0])).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            try:
+                found[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                found[node.targets[0].id] = None
+    return found
+
+
+def smoke_parameters(notebook: Path) -> dict[str, Any]:
+    """Parameters for a quick run: every ``*epochs*`` at 1, no progress bars, plus the lesson's
+    own ``smoke`` metadata; only names the lesson's parameters cell has."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    params = parameters_of(nb)
+    smoke: dict[str, Any] = {}
+    for name, value in params.items():
+        if "epochs" in name and isinstance(value, int) and not isinstance(value, bool):
+            smoke[name] = 1
+        elif name == "progress":
+            smoke[name] = False
+    extra = lesson_meta(nb).get("smoke", {})
+    unknown = sorted(set(extra) - set(params))
+    if unknown:
+        raise ValueError(
+            f"{Path(notebook).name}: smoke parameters {unknown} are not in its parameters cell"
+        )
+    smoke.update(extra)
+    return smoke
+
+
+# --- how a lesson argues: checks on the prose, run without executing anything -------------------
+
+# A decimal number as prose or output writes it: 0.973, 1.4612, -0.02, 88.72 (not 1.2.3).
+NUMBER_RE = re.compile(r"(?<![\w.])[-−]?\d+\.\d+(?![\w]|\.\d)")
+# Words about how the course is checked, which a lesson's prose must not say to learners.
+TEST_TALK_RE = re.compile(
+    r"\b(?:the|our|a|these|those|unit|claim|lesson's|course's) tests?\b"
+    r"(?!\s*(?:set|accuracy|loss|data|split|score|points?|images?|examples?|error|labels?|rows?"
+    r"|predictions?|sets|metric|R²|MAE|RMSE|students?|fold|part|log-loss|log loss|once))"
+    r"|\btolerances?\b|\bpytest\b|\bnbval\b|\bpapermill\b|\bharness\b|\bCI\b",
+    re.IGNORECASE,
+)
+
+
+def _numbers(text: str) -> set[str]:
+    return {m.group(0).replace("−", "-").lstrip("-") for m in NUMBER_RE.finditer(text)}
+
+
+def output_text(cell: dict[str, Any]) -> str:
+    """All the text a code cell's committed outputs show (streams, plain text, HTML, markdown)."""
+    parts = []
+    for output in cell.get("outputs", []):
+        text = output.get("text", "")
+        parts.append(text if isinstance(text, str) else "".join(text))
+        for mime in ("text/plain", "text/html", "text/markdown"):
+            value = output.get("data", {}).get(mime, "")
+            parts.append(value if isinstance(value, str) else "".join(value))
+    return "\n".join(parts)
+
+
+def unbacked_numbers(nb: dict[str, Any]) -> list[str]:
+    """Decimal numbers in the prose that neither an output, nor the code, nor a citation shows.
+
+    A number a lesson's prose quotes must be exactly what a committed output prints (a measured
+    result), or appear in the code (a setting such as ``lr = 0.1``), or be listed with its source
+    in the lesson's metadata ``mlpcourse.cited`` (``{"0.871": "Zalando benchmark, MLP (100,)"}``).
+    """
+    backed = set(lesson_meta(nb).get("cited", {}))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            backed |= _numbers(source(cell)) | _numbers(output_text(cell))
+    problems = []
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        for number in sorted(_numbers(source(cell)) - backed):
+            problems.append(f"cell {index}: {number}")
+    return problems
+
+
+def harness_talk(nb: dict[str, Any]) -> list[str]:
+    """Places where a lesson's prose talks about tests, tolerances or the harness."""
+    found = []
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "markdown":
+            for match in TEST_TALK_RE.finditer(source(cell)):
+                found.append(f"cell {index}: {match.group(0)!r}")
+    return found
