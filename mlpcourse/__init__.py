@@ -1,8 +1,9 @@
-"""mlpcourse: the helpers shared by the course notebooks.
+"""mlpcourse: the helpers shared by the course notebooks, used as ``import mlpcourse as mlp``.
 
-Rooms: ``data`` (Fashion-MNIST, toy sets, minibatches), ``models`` (MLP), ``training`` (fit,
-evaluate, metrics), ``plotting`` (figures), ``env`` (seeds, device), ``checkpoints``
-(save/load), ``exercises`` (quick checks of a student's answer).
+Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``models`` (MLP),
+``training`` (fit, evaluate, metrics), ``plotting`` (figures), ``env`` (seeds, device),
+``checkpoints`` (save/load), ``exercises`` (``check_*``: quick checks of a student's answer).
+Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
 
 from mlpcourse.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
@@ -26,14 +27,22 @@ from mlpcourse.exercises import (
     check_softmax,
 )
 from mlpcourse.models import MLP, count_parameters, init_weights
+from mlpcourse.plotting import (
+    plot_confusion_matrix,
+    plot_decision_boundary,
+    plot_histories,
+    plot_history,
+    plot_image_grid,
+    plot_parity,
+)
 from mlpcourse.training import (
     History,
     accuracy,
-    check_labels,
     confusion_matrix,
     evaluate,
     fit,
     predict,
+    validate_labels,
 )
 
 __version__ = "0.1.0"
@@ -49,7 +58,6 @@ __all__ = [
     "batches",
     "check_accuracy",
     "check_cross_entropy",
-    "check_labels",
     "check_mlp_shapes",
     "check_relu",
     "check_softmax",
@@ -65,8 +73,15 @@ __all__ = [
     "load_fashion_mnist",
     "make_moons_split",
     "make_students",
+    "plot_confusion_matrix",
+    "plot_decision_boundary",
+    "plot_histories",
+    "plot_history",
+    "plot_image_grid",
+    "plot_parity",
     "predict",
     "save_checkpoint",
     "set_seed",
     "train_val_split",
+    "validate_labels",
 ]

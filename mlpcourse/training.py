@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from mlpcourse.data import batches, check_same_length
+from mlpcourse.data.splits import batches, validate_same_length
 
 __all__ = [
     "History",
     "accuracy",
-    "check_labels",
+    "validate_labels",
     "confusion_matrix",
     "evaluate",
     "fit",
@@ -74,7 +74,7 @@ class History:
         return "\n".join(rows)
 
 
-def check_labels(y: torch.Tensor, num_classes: int, what: str = "y") -> None:
+def validate_labels(y: torch.Tensor, num_classes: int, what: str = "y") -> None:
     """Raise a ``ValueError`` that says what to do unless ``y`` holds class indices 0..C-1."""
     if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
         raise ValueError(
@@ -105,17 +105,17 @@ def _n_correct(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
     """Fraction of correct predictions: argmax over classes, or logit > 0 for one output."""
-    check_same_length(logits, y, "logits and y")
+    validate_same_length(logits, y, "logits and y")
     if logits.ndim == 2 and logits.shape[1] > 1:
-        check_labels(y, logits.shape[1])
+        validate_labels(y, logits.shape[1])
     return _n_correct(logits, y).item() / max(len(y), 1)
 
 
 def confusion_matrix(y_true: torch.Tensor, y_pred: torch.Tensor, num_classes: int) -> torch.Tensor:
     """Return the (C, C) count matrix: rows are true classes, columns predicted classes."""
-    check_same_length(y_true, y_pred, "y_true and y_pred")
-    check_labels(y_true, num_classes, "y_true")
-    check_labels(y_pred, num_classes, "y_pred")
+    validate_same_length(y_true, y_pred, "y_true and y_pred")
+    validate_labels(y_true, num_classes, "y_true")
+    validate_labels(y_pred, num_classes, "y_pred")
     flat = y_true.cpu() * num_classes + y_pred.cpu()
     return torch.bincount(flat, minlength=num_classes**2).reshape(num_classes, num_classes)
 
@@ -155,7 +155,7 @@ def evaluate(
     batch_size: int = 4096,
 ) -> tuple[float, float]:
     """Return (mean loss, metric) of ``model`` on (X, y), in eval mode without gradients."""
-    check_same_length(X, y)
+    validate_same_length(X, y)
     logits = predict(model, X, batch_size=batch_size)
     y = y.cpu()
     loss = loss_fn(logits, y).item()
@@ -165,7 +165,7 @@ def evaluate(
 def _validate_task(
     model: nn.Module, loss_fn: nn.Module, X: torch.Tensor, y: torch.Tensor, what: str
 ) -> None:
-    check_same_length(X, y, f"{what} X and y")
+    validate_same_length(X, y, f"{what} X and y")
     if len(X) == 0:
         raise ValueError(f"{what} data is empty")
     if not X.is_floating_point():
@@ -185,7 +185,7 @@ def _validate_task(
                 ) from err
             finally:
                 model.train(was_training)
-        check_labels(y, out.shape[-1], f"{what} y")
+        validate_labels(y, out.shape[-1], f"{what} y")
 
 
 def _finite_or_raise(batch_losses: torch.Tensor, epoch: int, optimizer) -> None:

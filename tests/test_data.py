@@ -7,18 +7,22 @@ import hashlib
 import io
 import time
 import urllib.error
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from mlpcourse import data
 from mlpcourse.data import (
     FASHION_MNIST_CLASSES,
     FASHION_MNIST_FILES,
+    FASHION_MNIST_SPEC,
     DataNotFoundError,
     batches,
+    data_search_path,
+    download,
+    fashion_mnist,
     flatten_images,
     load_fashion_mnist,
     make_moons_split,
@@ -31,7 +35,7 @@ from mlpcourse.data import (
 
 
 def test_real_fashion_mnist_loads_in_about_a_second() -> None:
-    assert data.DEBIAN_DATA_DIR.is_dir(), (
+    assert fashion_mnist.DEBIAN_DATA_DIR.is_dir(), (
         "Debian's dataset-fashion-mnist is not installed: `sudo apt install dataset-fashion-mnist`"
     )
     start = time.perf_counter()
@@ -70,17 +74,17 @@ FAKE = {
 def fake_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     """Point every search location into tmp_path and make the expected hashes the fake files'."""
     raw = {FASHION_MNIST_FILES[k]: _idx_bytes(v) for k, v in FAKE.items()}
-    monkeypatch.setattr(
-        data,
-        "FASHION_MNIST_SHA256",
-        {name: hashlib.sha256(b).hexdigest() for name, b in raw.items()},
-    )
     places = {name: tmp_path / name for name in ("root", "env", "xdg", "debian")}
     for p in places.values():
         p.mkdir()
+    spec = replace(
+        FASHION_MNIST_SPEC,
+        sha256={name: hashlib.sha256(b).hexdigest() for name, b in raw.items()},
+        system_dirs=(places["debian"],),
+    )
+    monkeypatch.setattr(fashion_mnist, "FASHION_MNIST_SPEC", spec)
     monkeypatch.setenv("XDG_CACHE_HOME", str(places["xdg"]))
     monkeypatch.delenv("MLPCOURSE_DATA", raising=False)
-    monkeypatch.setattr(data, "DEBIAN_DATA_DIR", places["debian"])
     places["cache"] = places["xdg"] / "mlpcourse" / "fashion-mnist"
     fake_raw.clear()
     fake_raw.update(raw)
@@ -108,7 +112,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         tried.append(url)
         raise urllib.error.URLError("no network in tests")
 
-    monkeypatch.setattr(data.urllib.request, "urlopen", refuse)
+    monkeypatch.setattr(download.urllib.request, "urlopen", refuse)
     return tried
 
 
@@ -126,7 +130,7 @@ def test_search_order_root_then_env_then_cache_then_debian(fake_world, monkeypat
     for name in ("debian", "cache", "env", "root"):
         _write_all(fake_world[name])
     monkeypatch.setenv("MLPCOURSE_DATA", str(fake_world["env"]))
-    assert data.data_search_path(fake_world["root"]) == [
+    assert data_search_path(fashion_mnist.FASHION_MNIST_SPEC, fake_world["root"]) == [
         fake_world["root"],
         fake_world["env"],
         fake_world["cache"],
@@ -176,7 +180,7 @@ def test_no_data_and_no_network_names_every_way_to_get_it(fake_world, monkeypatc
     assert "apt install dataset-fashion-mnist" in message
     assert "MLPCOURSE_DATA" in message
     assert "download=True" in message and "internet" in message
-    assert len(tried) == len(data.FASHION_MNIST_MIRRORS)  # every mirror was tried, then it gave up
+    assert len(tried) == len(FASHION_MNIST_SPEC.mirrors)  # every mirror was tried, then it gave up
     assert not any(fake_world["cache"].glob("*")), "a failed download left files behind"
 
 
@@ -199,7 +203,7 @@ def test_download_goes_to_the_cache_and_is_verified(fake_world, monkeypatch) -> 
     def serve(url: str, timeout: float = 0) -> _Response:
         return _Response(gzip.compress(fake_raw[url.rsplit("/", 1)[1]]))
 
-    monkeypatch.setattr(data.urllib.request, "urlopen", serve)
+    monkeypatch.setattr(download.urllib.request, "urlopen", serve)
     fm = load_fashion_mnist()
     assert fm.y_test.tolist() == [5, 6]
     assert sorted(p.name for p in fake_world["cache"].iterdir()) == sorted(fake_raw)
@@ -224,7 +228,7 @@ def test_interrupted_or_corrupt_download_leaves_no_trusted_file(fake_world, monk
             return Broken(gzip.compress(fake_raw[name]))
         return _Response(b"<html>not a gzip file</html>")  # second mirror: wrong content
 
-    monkeypatch.setattr(data.urllib.request, "urlopen", serve)
+    monkeypatch.setattr(download.urllib.request, "urlopen", serve)
     with pytest.raises(DataNotFoundError, match="connection dropped"):
         load_fashion_mnist()
     assert len(calls) == 2
@@ -320,7 +324,7 @@ def test_batches_reject_bad_input(n_y: int, batch_size: int, message: str) -> No
 
 def test_train_val_split_is_disjoint_complete_and_seeded() -> None:
     X, y = torch.arange(100).float().unsqueeze(1), torch.arange(100)
-    X_tr, y_tr, X_val, y_val = train_val_split(X, y, val_fraction=0.2, seed=1)
+    X_tr, X_val, y_tr, y_val = train_val_split(X, y, val_fraction=0.2, seed=1)
     assert len(y_tr) == 80 and len(y_val) == 20
     assert sorted(torch.cat([y_tr, y_val]).tolist()) == list(range(100))
     assert torch.equal(X_val.squeeze(1).long(), y_val)
@@ -331,3 +335,29 @@ def test_train_val_split_is_disjoint_complete_and_seeded() -> None:
         train_val_split(X[:3], y[:3], val_fraction=0.1)
     with pytest.raises(ValueError, match="same examples"):
         train_val_split(X, y[:50])
+
+
+# --- the generic verified fetch, as a new data set would use it -------------------------------
+
+
+def test_a_new_data_set_is_a_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = b"carat,cut,price\n0.23,Ideal,326\n"
+    home = tmp_path / "pkg"
+    home.mkdir()
+    (home / "table.csv").write_bytes(content)
+    spec = download.DatasetSpec(
+        name="A table",
+        cache_name="table",
+        sha256={"table.csv": hashlib.sha256(content).hexdigest()},
+        system_dirs=(home,),
+        install_hint="pip install table-package",
+    )
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("MLPCOURSE_DATA", raising=False)
+    contents, sources = download.fetch_verified(spec)
+    assert contents == {"table.csv": content} and sources["table.csv"] == home / "table.csv"
+    (home / "table.csv").write_bytes(content + b"0.21,Premium,326\n")  # the content changed
+    with pytest.raises(DataNotFoundError) as err:
+        download.fetch_verified(spec)
+    assert "SHA-256" in str(err.value) and "pip install table-package" in str(err.value)
+    assert "download=True" not in str(err.value), "no mirrors: no advice to download"

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from mlpcourse import MLP, History, accuracy, confusion_matrix, evaluate, fit, predict, set_seed
-from mlpcourse.training import check_labels
+from mlpcourse.training import validate_labels
 
 
 def _blobs(n: int = 300, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -177,7 +177,7 @@ def test_other_argument_errors() -> None:
     with pytest.raises(ValueError, match="pass val_data"):
         _fit_blobs(X, y, early_stopping_patience=2)
     with pytest.raises(ValueError, match="1-D class indices"):
-        check_labels(torch.zeros(4, 2, dtype=torch.long), 3)
+        validate_labels(torch.zeros(4, 2, dtype=torch.long), 3)
 
 
 def test_nan_loss_stops_with_epoch_batch_and_advice() -> None:

@@ -1,0 +1,75 @@
+"""Minibatches and splits of in-memory tensors (the course's data pipeline for data that fits in
+memory; lesson 09 shows torch's Dataset and DataLoader for the general case)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import torch
+
+__all__ = ["batches", "train_val_split", "validate_same_length"]
+
+
+def validate_same_length(X: torch.Tensor, y: torch.Tensor, what: str = "X and y") -> None:
+    """Raise a ``ValueError`` unless X and y have one row per example each."""
+    if len(X) != len(y):
+        raise ValueError(
+            f"{what} differ in length ({len(X)} vs {len(y)}): they must describe the same "
+            "examples, one label per row of X"
+        )
+
+
+def batches(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    batch_size: int,
+    shuffle: bool = True,
+    generator: torch.Generator | None = None,
+    drop_last: bool = False,
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Yield minibatches (X[idx], y[idx]) of in-memory tensors; no per-sample Python work."""
+    validate_same_length(X, y)
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    n = len(X)
+    order = torch.randperm(n, generator=generator).to(X.device) if shuffle else None
+    stop = n - n % batch_size if drop_last else n
+    for start in range(0, stop, batch_size):
+        if order is None:
+            yield X[start : start + batch_size], y[start : start + batch_size]
+        else:
+            idx = order[start : start + batch_size]
+            yield X[idx], y[idx.to(y.device)]
+
+
+def train_val_split(
+    X: torch.Tensor, y: torch.Tensor, val_fraction: float = 0.1, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Randomly split (X, y) into ``(X_train, X_val, y_train, y_val)``, scikit-learn's order.
+
+    The held-out part serves as a validation set while choices are made, or as a test set: name
+    the results accordingly. Introduced in lesson 04.
+
+    Parameters
+    ----------
+    X, y : torch.Tensor
+        Inputs and targets, one row per example.
+    val_fraction : float, default 0.1
+        Fraction of the examples held out, strictly between 0 and 1.
+    seed : int, default 0
+        Seed of the random permutation (the same seed gives the same split).
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``(X_train, X_val, y_train, y_val)``.
+    """
+    validate_same_length(X, y)
+    if not 0.0 < val_fraction < 1.0:
+        raise ValueError(f"val_fraction must be between 0 and 1, got {val_fraction}")
+    n_val = int(round(len(X) * val_fraction))
+    if n_val == 0 or n_val == len(X):
+        raise ValueError(f"val_fraction={val_fraction} of {len(X)} examples leaves an empty split")
+    perm = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))
+    val_idx, train_idx = perm[:n_val], perm[n_val:]
+    return X[train_idx], X[val_idx], y[train_idx], y[val_idx]

@@ -1,0 +1,33 @@
+"""Generated toy data: students who pass or fail (lesson 01) and two moons (lessons 02-03)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+__all__ = ["make_moons_split", "make_students"]
+
+
+def make_students(n: int = 400, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Generate ``n`` students: X = [hours studied, hours slept] (float32), y = passed (n, 1)."""
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    gen = torch.Generator().manual_seed(seed)
+    studied = torch.rand(n, generator=gen) * 10.0  # 0-10 hours of study
+    slept = 4.0 + torch.rand(n, generator=gen) * 6.0  # 4-10 hours of sleep
+    # A plausible rule: study helps most, sleep helps too; luck (noise) blurs the boundary.
+    score = 1.0 * (studied - 5.0) + 0.6 * (slept - 7.0) + torch.randn(n, generator=gen) * 1.0
+    X = torch.stack([studied, slept], dim=1)
+    y = (score > 0).float().unsqueeze(1)
+    return X, y
+
+
+def make_moons_split(
+    n_samples: int = 1000, noise: float = 0.2, test_size: float = 0.25, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Two-moons data split into (X_train, X_test, y_train, y_test), stratified, as lessons 02-03 use."""
+    from sklearn.datasets import make_moons
+    from sklearn.model_selection import train_test_split
+
+    X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
+    return train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)
