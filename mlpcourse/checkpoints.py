@@ -25,7 +25,26 @@ def save_checkpoint(
     optimizer: torch.optim.Optimizer | None = None,
     metadata: dict[str, Any] | None = None,
 ) -> Path:
-    """Write model (and optimizer) state to ``path`` atomically: a crash never leaves half a file."""
+    """Write model (and optimizer) state to ``path`` atomically: a crash never leaves half a file.
+
+    Introduced in lesson 01.
+
+    Parameters
+    ----------
+    path : path
+        The file to write (its folder is created).
+    model : nn.Module
+        Its ``state_dict`` is saved, on the CPU.
+    optimizer : torch.optim.Optimizer, optional
+        Its state is saved too, to resume training.
+    metadata : dict, optional
+        Plain data saved beside the weights (sizes, epoch, score).
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload: dict[str, Any] = {
@@ -70,7 +89,31 @@ def load_checkpoint(
     optimizer: torch.optim.Optimizer | None = None,
     map_location: str | torch.device = "cpu",
 ) -> dict[str, Any]:
-    """Load a checkpoint into ``model`` (and ``optimizer``); return its metadata."""
+    """Load a checkpoint into ``model`` (and ``optimizer``) with ``weights_only=True``.
+
+    Introduced in lesson 01.
+
+    Parameters
+    ----------
+    path : path
+        A file written by :func:`save_checkpoint`.
+    model : nn.Module
+        A model of the architecture the checkpoint was saved from.
+    optimizer : torch.optim.Optimizer, optional
+        Receives the saved optimizer state.
+    map_location : str or torch.device, default "cpu"
+        Where the loaded tensors go.
+
+    Returns
+    -------
+    dict
+        The metadata saved with the checkpoint.
+
+    Raises
+    ------
+    CheckpointError
+        When the file is not a readable checkpoint or does not fit the model.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {path}: save one with save_checkpoint() first")

@@ -15,7 +15,20 @@ _DEVICES = ("cpu", "cuda", "mps")
 
 
 def set_seed(seed: int) -> int:
-    """Seed Python's, NumPy's and PyTorch's generators (CUDA included); return ``seed``."""
+    """Seed Python's, NumPy's and PyTorch's generators (CUDA included).
+
+    Introduced in lesson 01.
+
+    Parameters
+    ----------
+    seed : int
+        The seed.
+
+    Returns
+    -------
+    int
+        ``seed``, so a notebook can write ``seed = set_seed(0)``.
+    """
     random.seed(seed)
     np.random.seed(seed % 2**32)  # noqa: NPY002 - students' np.random calls use it
     torch.manual_seed(seed)  # also seeds every CUDA device
@@ -28,7 +41,20 @@ def _mps_available() -> bool:
 
 
 def get_device(prefer: str | torch.device | None = None) -> torch.device:
-    """Pick the device: ``prefer``, else $MLPCOURSE_DEVICE, else cuda -> mps -> cpu."""
+    """Pick the compute device: ``prefer``, else ``$MLPCOURSE_DEVICE``, else cuda -> mps -> cpu.
+
+    Introduced in lesson 01.
+
+    Parameters
+    ----------
+    prefer : str or torch.device, optional
+        "cpu", "cuda" or "mps"; a clear ``ValueError`` if it is not available here.
+
+    Returns
+    -------
+    torch.device
+        The device to put models and tensors on.
+    """
     choice = prefer if prefer is not None else os.environ.get("MLPCOURSE_DEVICE") or None
     if choice is None:
         if torch.cuda.is_available():
@@ -57,7 +83,20 @@ def get_device(prefer: str | torch.device | None = None) -> torch.device:
 
 
 def environment_summary(device: torch.device | None = None) -> str:
-    """One line naming Python, PyTorch, the device and the CPU threads in use."""
+    """Return one line naming Python, PyTorch, the device and the CPU threads in use.
+
+    Introduced in lesson 01.
+
+    Parameters
+    ----------
+    device : torch.device, optional
+        The device to name (default: :func:`get_device`).
+
+    Returns
+    -------
+    str
+        e.g. "Python 3.11.7 | torch 2.13.0 | device: cpu | CPU threads: 2".
+    """
     device = device or get_device()
     where = torch.cuda.get_device_name(device) if device.type == "cuda" else device.type
     return (

@@ -30,7 +30,7 @@ _ATOL = 1e-5
 
 
 def _generator(seed: int) -> torch.Generator:
-    """A private random generator, so a check leaves the student's seeds alone."""
+    """Return a private random generator, so a check leaves the student's seeds alone."""
     return torch.Generator().manual_seed(seed)
 
 
@@ -68,7 +68,21 @@ def _passed(message: str) -> None:
 
 
 def check_softmax(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
-    """Check ``fn(logits)`` returns the softmax of each row of a (batch, classes) tensor."""
+    """Check a student's ``softmax(logits)``: each row of a (batch, classes) tensor -> probabilities.
+
+    Tried on ordinary, large ([1000, 0, -1000]) and negative logits, so an unstable softmax
+    fails. Introduced in lesson 04.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``softmax(logits) -> probs``.
+
+    Returns
+    -------
+    None
+        It prints a short "passed" line; a wrong answer raises ``AssertionError`` with a hint.
+    """
     g = _generator(0)
     cases = {
         "random logits of shape (5, 10)": torch.randn(5, 10, generator=g),
@@ -90,7 +104,20 @@ def check_softmax(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
 
 
 def check_relu(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
-    """Check ``fn(x)`` returns max(x, 0) element-wise and leaves ``x`` unchanged."""
+    """Check a student's ``relu(x)``: max(x, 0) element-wise, leaving ``x`` unchanged.
+
+    Introduced in lesson 04.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``relu(x)``.
+
+    Returns
+    -------
+    None
+        It prints a short "passed" line; a wrong answer raises ``AssertionError`` with a hint.
+    """
     g = _generator(1)
     cases = {
         "random values of shape (4, 7)": torch.randn(4, 7, generator=g),
@@ -111,10 +138,22 @@ def check_relu(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
 def check_cross_entropy(
     fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], from_logits: bool = True
 ) -> None:
-    """Check ``fn(logits, y)`` (or ``fn(probs, y)`` with ``from_logits=False``) is cross-entropy.
+    """Check a student's cross-entropy ``fn(logits, y)`` (or ``fn(probs, y)``).
 
     The answer may return the mean over the batch (a scalar, like ``nn.CrossEntropyLoss``) or one
-    loss per example (shape ``(batch,)``); both are accepted.
+    loss per example (shape ``(batch,)``); both are accepted. Introduced in lesson 04.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``cross_entropy(logits, y)``.
+    from_logits : bool, default True
+        Whether ``fn`` takes logits (else probabilities).
+
+    Returns
+    -------
+    None
+        It prints a short "passed" line; a wrong answer raises ``AssertionError`` with a hint.
     """
     g = _generator(2)
     logits_cases = {
@@ -151,7 +190,20 @@ def check_cross_entropy(
 
 
 def check_accuracy(fn: Callable[[torch.Tensor, torch.Tensor], Any]) -> None:
-    """Check ``fn(logits, y)`` returns the fraction of rows whose argmax equals the label."""
+    """Check a student's ``accuracy(logits, y)``: the share of rows whose argmax is the label.
+
+    Introduced in lesson 04.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's ``accuracy(logits, y)``.
+
+    Returns
+    -------
+    None
+        It prints a short "passed" line; a wrong answer raises ``AssertionError`` with a hint.
+    """
     g = _generator(3)
     cases = {}
     for n, k in [(50, 10), (7, 3), (1, 4)]:
@@ -173,7 +225,26 @@ def check_accuracy(fn: Callable[[torch.Tensor, torch.Tensor], Any]) -> None:
 def check_mlp_shapes(
     model: nn.Module, in_features: int = 784, out_features: int = 10, batch_size: int = 5
 ) -> None:
-    """Check ``model`` maps a (batch, in_features) input to finite (batch, out_features) logits."""
+    """Check a student's model maps (batch, in_features) inputs to finite (batch, out_features) logits.
+
+    Introduced in lesson 04.
+
+    Parameters
+    ----------
+    model : nn.Module
+        The student's model.
+    in_features : int, default 784
+        Inputs per example.
+    out_features : int, default 10
+        Classes.
+    batch_size : int, default 5
+        Rows in the test batch.
+
+    Returns
+    -------
+    None
+        It prints a short "passed" line; a wrong answer raises ``AssertionError`` with a hint.
+    """
     g = _generator(4)
     x = torch.randn(batch_size, in_features, generator=g)
     try:

@@ -19,7 +19,23 @@ ACTIVATIONS: dict[str, type[nn.Module]] = {
 
 
 class MLP(nn.Sequential):
-    """Flatten -> [Linear -> activation -> Dropout] per hidden size -> Linear; returns logits."""
+    """Flatten -> [Linear -> activation -> Dropout] per hidden size -> Linear; returns logits.
+
+    Introduced in lesson 05.
+
+    Parameters
+    ----------
+    in_features : int
+        Inputs per example (images are flattened first).
+    hidden_sizes : sequence of int
+        Units of each hidden layer, e.g. ``(256, 128)``; empty for a linear model.
+    out_features : int
+        Outputs: classes for a classifier, 1 for regression or a binary classifier.
+    activation : str, default "relu"
+        One of ``ACTIVATIONS``: relu, leaky_relu, gelu, tanh, sigmoid.
+    dropout : float, default 0.0
+        Dropout probability after each hidden activation, in [0, 1).
+    """
 
     def __init__(
         self,
@@ -52,6 +68,7 @@ class MLP(nn.Sequential):
         self.dropout = dropout
 
     def extra_repr(self) -> str:
+        """Return the constructor's arguments, shown when the model is printed."""
         return (
             f"in_features={self.in_features}, hidden_sizes={self.hidden_sizes}, "
             f"out_features={self.out_features}, activation={self.activation!r}, "
@@ -60,7 +77,24 @@ class MLP(nn.Sequential):
 
 
 def init_weights(model: nn.Module, scheme: str = "kaiming", seed: int | None = None) -> nn.Module:
-    """Re-initialise every Linear layer with ``scheme`` ('kaiming', 'xavier' or 'default')."""
+    """Re-initialise every Linear layer with ``scheme``; biases become zero.
+
+    Introduced in lesson 06.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Its ``nn.Linear`` layers are re-initialised in place.
+    scheme : str, default "kaiming"
+        "kaiming" (normal, for ReLU), "xavier" (uniform) or "default" (PyTorch's own).
+    seed : int, optional
+        Seeds torch's generator first.
+
+    Returns
+    -------
+    nn.Module
+        The same model.
+    """
     if scheme not in ("kaiming", "xavier", "default"):
         raise ValueError(f"unknown init scheme {scheme!r}; use 'kaiming', 'xavier' or 'default'")
     if seed is not None:
@@ -81,5 +115,18 @@ def init_weights(model: nn.Module, scheme: str = "kaiming", seed: int | None = N
 
 
 def count_parameters(model: nn.Module) -> int:
-    """Return the number of trainable parameters of ``model``."""
+    """Return the number of trainable parameters of ``model``.
+
+    Introduced in lesson 03.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Any model.
+
+    Returns
+    -------
+    int
+        The number of scalars that ``requires_grad``.
+    """
     return sum(p.numel() for p in model.parameters() if p.requires_grad)

@@ -41,7 +41,22 @@ def _as_numpy(a: Any) -> np.ndarray:
 
 
 def plot_history(history: History, title: str | None = None) -> Figure:
-    """Two panels, loss and metric per epoch, training and validation; best epoch marked."""
+    """Draw two panels, loss and metric per epoch, training and held-out; best epoch marked.
+
+    Introduced in lesson 01.
+
+    Parameters
+    ----------
+    history : History
+        What :func:`mlpcourse.fit` returned.
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure (show it with ``plt.show()``).
+    """
     fig, (ax_loss, ax_metric) = plt.subplots(1, 2, figsize=(10, 3.8))
     ax_loss.plot(history.epoch, history.train_loss, "o-", label="train", ms=3)
     ax_metric.plot(history.epoch, history.train_metric, "o-", label="train", ms=3)
@@ -65,7 +80,24 @@ def plot_history(history: History, title: str | None = None) -> Figure:
 def plot_histories(
     histories: Mapping[str, History], key: str = "val_loss", ax: Axes | None = None
 ) -> Figure:
-    """One curve per named run for the ``History`` field ``key`` (e.g. 'val_loss', 'val_metric')."""
+    """Draw one curve per named run for the :class:`History` field ``key``.
+
+    Introduced in lesson 03.
+
+    Parameters
+    ----------
+    histories : mapping of str to History
+        Run name -> its history.
+    key : str, default "val_loss"
+        A History list field: "train_loss", "val_loss", "train_metric", "val_metric", "lr".
+    ax : Axes, optional
+        Draw into these axes instead of a new figure.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     fig, ax = _new_ax(ax, (7, 4.2))
     for name, history in histories.items():
         values = getattr(history, key)
@@ -109,7 +141,34 @@ def plot_decision_boundary(
     resolution: int = 200,
     feature_names: Sequence[str] = ("x1", "x2"),
 ) -> Figure:
-    """Shade a 2-D classifier's predictions over the plane and scatter the points (X, y)."""
+    """Shade a 2-D classifier's predictions over the plane and scatter the points (X, y).
+
+    Introduced in lesson 01.
+
+    Parameters
+    ----------
+    model : nn.Module, scikit-learn classifier or callable
+        Scored on a grid over the plane (probability of class 1, or the predicted class).
+    X : array-like
+        (N, 2) points.
+    y : array-like
+        (N,) class labels, to colour the points.
+    ax : Axes, optional
+        Draw into these axes instead of a new figure.
+    title : str, optional
+        The axes' title.
+    preprocess : callable, optional
+        Applied to grid points before the model (e.g. a fitted scaler's ``transform``).
+    resolution : int, default 200
+        Grid points per axis.
+    feature_names : sequence of str, default ("x1", "x2")
+        Axis labels.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     X, y = _as_numpy(X), _as_numpy(y).reshape(-1)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"decision boundaries need 2 features, X has shape {X.shape}")
@@ -154,7 +213,30 @@ def plot_image_grid(
     ncols: int = 8,
     max_images: int = 32,
 ) -> Figure:
-    """Show images with their class names; with ``predictions``, wrong ones are titled in red."""
+    """Show images with their class names; with ``predictions``, wrong ones are titled in red.
+
+    Introduced in lesson 04.
+
+    Parameters
+    ----------
+    images : array-like
+        (N, H, W) or (N, H*W) square images.
+    labels : array-like
+        (N,) true class indices.
+    classes : sequence of str
+        Class names, indexed by label.
+    predictions : array-like, optional
+        (N,) predicted class indices.
+    ncols : int, default 8
+        Images per row.
+    max_images : int, default 32
+        At most this many are shown.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     images = _as_numpy(images)[:max_images]
     labels = _as_numpy(labels).reshape(-1)[:max_images]
     preds = None if predictions is None else _as_numpy(predictions).reshape(-1)[:max_images]
@@ -185,7 +267,26 @@ def plot_image_grid(
 def plot_confusion_matrix(
     matrix: Any, classes: Sequence[str], normalize: bool = True, ax: Axes | None = None
 ) -> Figure:
-    """Draw a confusion matrix (rows: true class, columns: predicted) with counts or row shares."""
+    """Draw a confusion matrix (rows: true class, columns: predicted) with counts or row shares.
+
+    Introduced in lesson 04.
+
+    Parameters
+    ----------
+    matrix : array-like
+        (C, C) counts, e.g. from :func:`mlpcourse.confusion_matrix`.
+    classes : sequence of str
+        The C class names.
+    normalize : bool, default True
+        Show each row's shares instead of counts.
+    ax : Axes, optional
+        Draw into these axes instead of a new figure.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     m = _as_numpy(matrix).astype(float)
     if m.shape != (len(classes), len(classes)):
         raise ValueError(f"matrix shape {m.shape} does not match {len(classes)} classes")
@@ -211,7 +312,26 @@ def plot_confusion_matrix(
 def plot_parity(
     y_true: Any, y_pred: Any, ax: Axes | None = None, title: str | None = None, label: str = "y"
 ) -> Figure:
-    """Scatter predicted against true values with the y = x line; R² in the legend."""
+    """Scatter predicted against true values with the y = x line; R² in the legend.
+
+    Introduced in lesson 05.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like
+        True and predicted values, one per example.
+    ax : Axes, optional
+        Draw into these axes instead of a new figure.
+    title : str, optional
+        The axes' title.
+    label : str, default "y"
+        What is predicted, for the axis labels.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
     t, p = _as_numpy(y_true).reshape(-1), _as_numpy(y_pred).reshape(-1)
     if len(t) != len(p):
         raise ValueError(f"y_true has {len(t)} values but y_pred has {len(p)}")

@@ -28,7 +28,24 @@ _CLASS_INDEX_LOSSES = (nn.CrossEntropyLoss, nn.NLLLoss)
 
 @dataclass
 class History:
-    """Per-epoch record of a ``fit`` run: losses, metric, learning rate and the best epoch."""
+    """Per-epoch record of a :func:`fit` run: losses, metric, learning rate and the best epoch.
+
+    ``val_name`` says what the held-out data is ("validation"; "test" only in a demonstration).
+    Introduced in lesson 04.
+
+    Attributes
+    ----------
+    epoch, train_loss, train_metric, val_loss, val_metric, lr, seconds : list
+        One entry per epoch (the validation lists stay empty without ``val_data``).
+    metric_name : str
+        The metric's name, for tables and plots.
+    val_name : str
+        What the held-out data is called.
+    best_epoch : int or None
+        The epoch with the lowest validation loss.
+    stopped_early : bool
+        Whether early stopping ended the run.
+    """
 
     epoch: list[int] = field(default_factory=list)
     train_loss: list[float] = field(default_factory=list)
@@ -75,7 +92,24 @@ class History:
 
 
 def validate_labels(y: torch.Tensor, num_classes: int, what: str = "y") -> None:
-    """Raise a ``ValueError`` that says what to do unless ``y`` holds class indices 0..C-1."""
+    """Raise a ``ValueError`` that says what to do unless ``y`` holds class indices 0..C-1.
+
+    :func:`fit`, :func:`accuracy` and :func:`confusion_matrix` call it; lesson 03 shows its message.
+
+    Parameters
+    ----------
+    y : torch.Tensor
+        Labels, expected 1-D of an integer dtype with values in ``0..num_classes-1``.
+    num_classes : int
+        The number of classes (the model's outputs).
+    what : str, default "y"
+        The name used in the message.
+
+    Returns
+    -------
+    None
+        It returns quietly when the labels are fine.
+    """
     if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
         raise ValueError(
             f"{what} has dtype {y.dtype}, but CrossEntropyLoss and accuracy need class indices "
@@ -104,7 +138,22 @@ def _n_correct(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
-    """Fraction of correct predictions: argmax over classes, or logit > 0 for one output."""
+    """Return the fraction of correct predictions: argmax over classes, or logit > 0 for one output.
+
+    Introduced in lesson 01.
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        Model outputs, (N, C) for C classes or (N, 1) / (N,) for a binary classifier.
+    y : torch.Tensor
+        True labels: class indices (N,), or 0/1 for one output.
+
+    Returns
+    -------
+    float
+        Correct predictions divided by N.
+    """
     validate_same_length(logits, y, "logits and y")
     if logits.ndim == 2 and logits.shape[1] > 1:
         validate_labels(y, logits.shape[1])
@@ -112,7 +161,22 @@ def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
 
 
 def confusion_matrix(y_true: torch.Tensor, y_pred: torch.Tensor, num_classes: int) -> torch.Tensor:
-    """Return the (C, C) count matrix: rows are true classes, columns predicted classes."""
+    """Return the (C, C) count matrix: rows are true classes, columns predicted classes.
+
+    Introduced in lesson 04.
+
+    Parameters
+    ----------
+    y_true, y_pred : torch.Tensor
+        Class indices 0..C-1, one per example.
+    num_classes : int
+        C.
+
+    Returns
+    -------
+    torch.Tensor
+        int64 counts; entry (i, j) counts examples of class i predicted as j.
+    """
     validate_same_length(y_true, y_pred, "y_true and y_pred")
     validate_labels(y_true, num_classes, "y_true")
     validate_labels(y_pred, num_classes, "y_pred")
@@ -127,7 +191,26 @@ def predict(
     batch_size: int = 4096,
     device: torch.device | str | None = None,
 ) -> torch.Tensor:
-    """Return the model's outputs (logits) for ``X`` in eval mode, on the CPU."""
+    """Return the model's outputs (logits) for ``X`` in eval mode, without gradients, on the CPU.
+
+    Introduced in lesson 01.
+
+    Parameters
+    ----------
+    model : nn.Module
+        The trained model (its train/eval mode is restored afterwards).
+    X : torch.Tensor
+        Inputs, one row per example.
+    batch_size : int, default 4096
+        Rows per forward pass (bounds memory).
+    device : torch.device or str, optional
+        Where to run; default: where the model's parameters are.
+
+    Returns
+    -------
+    torch.Tensor
+        The outputs, one row per example, on the CPU.
+    """
     device = torch.device(device) if device is not None else _model_device(model)
     was_training = model.training
     model.eval()
@@ -154,7 +237,28 @@ def evaluate(
     metric: MetricFn | None = accuracy,
     batch_size: int = 4096,
 ) -> tuple[float, float]:
-    """Return (mean loss, metric) of ``model`` on (X, y), in eval mode without gradients."""
+    """Return (mean loss, metric) of ``model`` on (X, y), in eval mode without gradients.
+
+    Introduced in lesson 04.
+
+    Parameters
+    ----------
+    model : nn.Module
+        The model.
+    loss_fn : nn.Module
+        The loss, e.g. ``nn.CrossEntropyLoss()``.
+    X, y : torch.Tensor
+        Inputs and targets.
+    metric : callable or None, default accuracy
+        ``metric(logits, y) -> float``; None gives NaN.
+    batch_size : int, default 4096
+        Rows per forward pass.
+
+    Returns
+    -------
+    tuple[float, float]
+        The mean loss and the metric.
+    """
     validate_same_length(X, y)
     logits = predict(model, X, batch_size=batch_size)
     y = y.cpu()
@@ -222,11 +326,50 @@ def fit(
     generator: torch.Generator | None = None,
     progress: bool = False,
 ) -> History:
-    """Train ``model`` for ``epochs`` with minibatches; return a per-epoch ``History``.
+    """Train ``model`` for ``epochs`` with minibatches; return a per-epoch :class:`History`.
 
-    With ``val_data`` the validation loss is recorded each epoch; ``ReduceLROnPlateau`` steps on
-    it; with ``early_stopping_patience`` training stops after that many epochs without a better
-    validation loss and the best weights are restored.
+    One explicit loop: forward, loss, ``zero_grad``, ``backward``, ``step``. With ``val_data``
+    the validation loss is recorded each epoch; ``ReduceLROnPlateau`` steps on it; with
+    ``early_stopping_patience`` training stops after that many epochs without a better
+    validation loss and the best weights are restored. A non-finite training loss stops training
+    with a ``FloatingPointError`` that says what to try. The model is left in eval mode.
+    Introduced in lesson 01 (lesson 01 writes the loop by hand first).
+
+    Parameters
+    ----------
+    model : nn.Module
+        The model to train (moved to ``device``).
+    loss_fn : nn.Module
+        The loss, fed the model's outputs (logits) and ``y``.
+    optimizer : torch.optim.Optimizer
+        Holding the model's parameters.
+    X, y : torch.Tensor
+        Training inputs (floating point) and targets.
+    epochs : int
+        Passes over the training data (at least 1).
+    batch_size : int, default 256
+        Examples per step.
+    val_data : tuple of torch.Tensor, optional
+        ``(X_val, y_val)``, evaluated after each epoch.
+    scheduler : LRScheduler or ReduceLROnPlateau, optional
+        Stepped once per epoch (on the validation loss for ``ReduceLROnPlateau``).
+    early_stopping_patience : int, optional
+        Epochs without a better validation loss before stopping (needs ``val_data``).
+    metric : callable or None, default accuracy
+        ``metric(logits, y) -> float`` recorded per epoch; None records NaN.
+    metric_name : str, default "accuracy"
+        The metric's name in tables and plots.
+    device : torch.device or str, optional
+        Where to train; default: where the model's parameters are.
+    generator : torch.Generator, optional
+        Seeds the shuffling of minibatches.
+    progress : bool, default False
+        Show a progress bar over epochs.
+
+    Returns
+    -------
+    History
+        Losses, metric, learning rate and seconds per epoch, and the best epoch.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")

@@ -90,7 +90,21 @@ _IDX_MAGIC = {2049: 1, 2051: 3}  # labels: 1 dimension; images: 3 dimensions (ui
 
 @dataclass
 class FashionMNIST:
-    """Fashion-MNIST as tensors: uint8 images (N, 28, 28), int64 labels (N,), class names."""
+    """Fashion-MNIST as tensors: uint8 images (N, 28, 28), int64 labels (N,), class names.
+
+    What :func:`load_fashion_mnist` returns. Introduced in lesson 04.
+
+    Attributes
+    ----------
+    X_train, y_train : torch.Tensor
+        60,000 training images and labels.
+    X_test, y_test : torch.Tensor
+        10,000 test images and labels.
+    classes : tuple of str
+        The 10 class names, indexed by label.
+    sources : dict
+        Where each file was read from.
+    """
 
     X_train: torch.Tensor
     y_train: torch.Tensor
@@ -108,7 +122,22 @@ class FashionMNIST:
 
 
 def parse_idx(raw: bytes, name: str = "IDX data") -> torch.Tensor:
-    """Parse decompressed IDX bytes (uint8 images or labels) into a tensor, checking the header."""
+    """Parse decompressed IDX bytes (uint8 images or labels) into a tensor, checking the header.
+
+    Introduced in lesson 04.
+
+    Parameters
+    ----------
+    raw : bytes
+        The decompressed file.
+    name : str, default "IDX data"
+        The file's name, for messages.
+
+    Returns
+    -------
+    torch.Tensor
+        uint8, shaped as the header says: (N,) labels or (N, 28, 28) images.
+    """
     if len(raw) < 8:
         raise ValueError(f"{name}: only {len(raw)} bytes, too short for an IDX header")
     magic = int.from_bytes(raw[0:4], "big")
@@ -176,6 +205,21 @@ def load_fashion_mnist(
 
 
 def flatten_images(X: torch.Tensor, scale: bool = True) -> torch.Tensor:
-    """Turn uint8 images (N, H, W) into float32 rows (N, H*W), scaled to [0, 1] if ``scale``."""
+    """Turn uint8 images (N, H, W) into float32 rows (N, H*W), scaled to [0, 1] if ``scale``.
+
+    Introduced in lesson 04.
+
+    Parameters
+    ----------
+    X : torch.Tensor
+        (N, H, W) images.
+    scale : bool, default True
+        Divide by 255.
+
+    Returns
+    -------
+    torch.Tensor
+        (N, H*W) float32.
+    """
     flat = X.reshape(len(X), -1).float()
     return flat / 255.0 if scale else flat

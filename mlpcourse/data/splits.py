@@ -1,5 +1,8 @@
-"""Minibatches and splits of in-memory tensors (the course's data pipeline for data that fits in
-memory; lesson 09 shows torch's Dataset and DataLoader for the general case)."""
+"""Minibatches and splits of in-memory tensors.
+
+The course's data pipeline for data that fits in memory; lesson 09 shows torch's ``Dataset``
+and ``DataLoader`` for the general case.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,20 @@ __all__ = ["batches", "train_val_split", "validate_same_length"]
 
 
 def validate_same_length(X: torch.Tensor, y: torch.Tensor, what: str = "X and y") -> None:
-    """Raise a ``ValueError`` unless X and y have one row per example each."""
+    """Raise a ``ValueError`` unless X and y have one row per example each.
+
+    Parameters
+    ----------
+    X, y : torch.Tensor
+        Inputs and targets.
+    what : str, default "X and y"
+        The names used in the message.
+
+    Returns
+    -------
+    None
+        It returns quietly when the lengths agree.
+    """
     if len(X) != len(y):
         raise ValueError(
             f"{what} differ in length ({len(X)} vs {len(y)}): they must describe the same "
@@ -27,7 +43,28 @@ def batches(
     generator: torch.Generator | None = None,
     drop_last: bool = False,
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-    """Yield minibatches (X[idx], y[idx]) of in-memory tensors; no per-sample Python work."""
+    """Yield minibatches ``(X[idx], y[idx])`` of in-memory tensors; no per-sample Python work.
+
+    Introduced in lesson 03.
+
+    Parameters
+    ----------
+    X, y : torch.Tensor
+        Inputs and targets, one row per example.
+    batch_size : int
+        Examples per batch (at least 1).
+    shuffle : bool, default True
+        A new random order each call.
+    generator : torch.Generator, optional
+        Seeds the order.
+    drop_last : bool, default False
+        Drop a last batch smaller than ``batch_size``.
+
+    Yields
+    ------
+    tuple of torch.Tensor
+        ``(X_batch, y_batch)``.
+    """
     validate_same_length(X, y)
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")

@@ -9,7 +9,22 @@ __all__ = ["make_moons_split", "make_students"]
 
 
 def make_students(n: int = 400, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """Generate ``n`` students: X = [hours studied, hours slept] (float32), y = passed (n, 1)."""
+    """Generate ``n`` students: X = [hours studied, hours slept] (float32), y = passed (n, 1).
+
+    Introduced in lesson 01.
+
+    Parameters
+    ----------
+    n : int, default 400
+        How many students.
+    seed : int, default 0
+        The same seed gives the same students.
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``X`` (n, 2) and ``y`` (n, 1) of 0.0/1.0, shaped for ``BCEWithLogitsLoss``.
+    """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     gen = torch.Generator().manual_seed(seed)
@@ -25,7 +40,26 @@ def make_students(n: int = 400, seed: int = 0) -> tuple[torch.Tensor, torch.Tens
 def make_moons_split(
     n_samples: int = 1000, noise: float = 0.2, test_size: float = 0.25, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Two-moons data split into (X_train, X_test, y_train, y_test), stratified, as lessons 02-03 use."""
+    """Two-moons data split into ``(X_train, X_test, y_train, y_test)``, stratified.
+
+    Introduced in lesson 02.
+
+    Parameters
+    ----------
+    n_samples : int, default 1000
+        Points in all.
+    noise : float, default 0.2
+        Standard deviation of the Gaussian noise added to the moons.
+    test_size : float, default 0.25
+        Fraction held out.
+    seed : int, default 0
+        Seeds the data and the split.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(X_train, X_test, y_train, y_test)``, scikit-learn's order.
+    """
     from sklearn.datasets import make_moons
     from sklearn.model_selection import train_test_split
 
