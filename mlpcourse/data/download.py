@@ -6,16 +6,27 @@ each file in order (an explicit ``root``, ``$MLPCOURSE_DATA``, the user cache, t
 folders), checks the SHA-256 of the *decompressed* bytes, and downloads from the mirrors into the
 cache only when no verified copy is found. A download is written to a temporary file and renamed
 only after its hash matches, so a corrupt or truncated file never gets the name the loader trusts.
+
+The network is assumed hostile: every failure of a mirror (refused, cut off mid-stream, not
+HTTP, an HTML page instead of the file, a stall or a trickle past the per-file deadline, a body or
+a decompression larger than the file can be) moves on to the next mirror, and the last one ends in
+a single :class:`DataNotFoundError` naming everything tried. Memory and disk stay bounded by the
+expected sizes. ``$MLPCOURSE_MIRRORS`` (space-separated base URLs) replaces a data set's mirrors,
+for a class behind a proxy or with a local copy; downloads from it are verified the same way.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
+import io
 import os
 import tempfile
+import time
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,8 +36,14 @@ __all__ = [
     "cache_dir",
     "data_search_path",
     "fetch_verified",
+    "mirrors",
     "read_verified",
 ]
+
+MIRRORS_ENV = "MLPCOURSE_MIRRORS"
+READ_TIMEOUT = 30.0  # seconds one read may block
+FILE_DEADLINE = 600.0  # seconds one file's download may take in all, whatever the server does
+UNKNOWN_SIZE_LIMIT = 1 << 30  # bytes, for files whose size the spec does not give
 
 
 class DataNotFoundError(FileNotFoundError):
@@ -105,6 +122,45 @@ def data_search_path(spec: DatasetSpec, root: str | os.PathLike[str] | None = No
     return list(dict.fromkeys(candidates))
 
 
+def mirrors(spec: DatasetSpec) -> tuple[str, ...]:
+    """Return the base URLs to download from: ``$MLPCOURSE_MIRRORS`` if set, else the spec's.
+
+    Parameters
+    ----------
+    spec : DatasetSpec
+        The data set.
+
+    Returns
+    -------
+    tuple[str, ...]
+        Base URLs, each ending in "/", tried in order.
+    """
+    env = os.environ.get(MIRRORS_ENV, "").split()
+    chosen = env or list(spec.mirrors)
+    return tuple(url if url.endswith("/") else url + "/" for url in chosen)
+
+
+def _size_limit(spec: DatasetSpec, filename: str) -> int:
+    """Most bytes a file's content may have: its expected size, else a generous cap."""
+    return spec.expected_sizes.get(filename, UNKNOWN_SIZE_LIMIT)
+
+
+def _read_bounded(path: Path, filename: str, limit: int) -> bytes:
+    """Read (and gunzip) at most ``limit`` content bytes; raise ValueError past that."""
+    if filename.endswith(".gz"):
+        # A gzip file is never much larger than its content; a bigger one is not this file.
+        if path.stat().st_size > limit + limit // 100 + (1 << 16):
+            raise ValueError(f"{path.stat().st_size} bytes compressed, too large for the file")
+        with gzip.open(path, "rb") as f:
+            raw = f.read(limit + 1)  # stops there: a gzip bomb cannot take more memory
+    else:
+        with path.open("rb") as f:
+            raw = f.read(limit + 1)
+    if len(raw) > limit:
+        raise ValueError(f"content is larger than the expected {limit} bytes")
+    return raw
+
+
 def read_verified(
     path: Path, spec: DatasetSpec, filename: str | None = None
 ) -> tuple[bytes | None, str | None]:
@@ -126,10 +182,8 @@ def read_verified(
     """
     filename = filename or path.name
     try:
-        raw = path.read_bytes()
-        if filename.endswith(".gz"):
-            raw = gzip.decompress(raw)
-    except (OSError, EOFError, gzip.BadGzipFile) as err:
+        raw = _read_bounded(path, filename, _size_limit(spec, filename))
+    except (OSError, EOFError, zlib.error, ValueError) as err:  # BadGzipFile is an OSError
         return None, f"{path}: cannot be read or decompressed ({err})"
     expected = spec.sha256[filename]
     actual = hashlib.sha256(raw).hexdigest()
@@ -141,31 +195,73 @@ def read_verified(
     return raw, None
 
 
-def _download(
-    filename: str, spec: DatasetSpec, dest_dir: Path, timeout: float = 30.0
-) -> tuple[bytes | None, str]:
-    """Fetch ``filename`` from the mirrors into ``dest_dir`` atomically; return (bytes, log)."""
-    dest_dir.mkdir(parents=True, exist_ok=True)
+class _CacheNotWritable(OSError):
+    """The cache folder cannot be created or written: no mirror can help."""
+
+
+def _remove_stale_parts(dest_dir: Path, filename: str) -> None:
+    """Delete partial downloads of ``filename`` left by a run that died (older than a deadline)."""
+    for part in dest_dir.glob(f"{filename}.*.part"):
+        try:
+            if time.time() - part.stat().st_mtime > FILE_DEADLINE:
+                part.unlink()
+        except OSError:
+            pass  # another process removed or is finishing it
+
+
+def _fetch_to(url: str, out: io.BufferedWriter, max_bytes: int) -> None:
+    """Stream ``url`` into ``out``; stop past ``max_bytes`` or the per-file deadline."""
+    deadline = time.monotonic() + FILE_DEADLINE
+    with urllib.request.urlopen(url, timeout=READ_TIMEOUT) as resp:
+        # HTTPResponse.read1 returns what has arrived instead of waiting to fill the buffer, so a
+        # trickling server is caught by the deadline rather than blocking one read for hours.
+        read = resp.read1 if isinstance(resp, http.client.HTTPResponse) else resp.read
+        total = 0
+        while chunk := read(1 << 16):
+            total += len(chunk)
+            if total > max_bytes:
+                raise ValueError(f"the server sent more than {max_bytes} bytes; stopped")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not finished after {FILE_DEADLINE:g} s; stopped")
+            out.write(chunk)
+
+
+def _download(filename: str, spec: DatasetSpec, dest_dir: Path) -> tuple[bytes | None, str]:
+    """Fetch ``filename`` from the mirrors into ``dest_dir`` atomically; return (bytes, log).
+
+    Raises ``_CacheNotWritable`` when ``dest_dir`` cannot hold a download.
+    """
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        _remove_stale_parts(dest_dir, filename)
+    except OSError as err:
+        raise _CacheNotWritable(f"cannot create the cache folder {dest_dir} ({err})") from err
+    limit = _size_limit(spec, filename)
+    max_bytes = limit + limit // 100 + (1 << 16) if filename.endswith(".gz") else limit
     problems = []
-    for mirror in spec.mirrors:
+    for mirror in mirrors(spec):
         url = mirror + filename
-        fd, tmp_name = tempfile.mkstemp(prefix=filename + ".", suffix=".part", dir=dest_dir)
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=filename + ".", suffix=".part", dir=dest_dir)
+        except OSError as err:
+            raise _CacheNotWritable(f"cannot write in the cache folder {dest_dir} ({err})") from err
         tmp = Path(tmp_name)
         try:
-            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as resp:
-                while chunk := resp.read(1 << 20):
-                    out.write(chunk)
+            with os.fdopen(fd, "wb") as out:
+                _fetch_to(url, out, max_bytes)
             raw, problem = read_verified(tmp, spec, filename)
             if raw is None:
                 problems.append(f"{url}: {problem}")
                 continue
             os.replace(tmp, dest_dir / filename)  # only a verified file gets the real name
             return raw, ""
-        except (urllib.error.URLError, OSError, TimeoutError) as err:
-            problems.append(f"{url}: {err}")
+        except (OSError, ValueError, http.client.HTTPException) as err:
+            # OSError covers URLError, timeouts and refused connections; HTTPException covers
+            # bodies cut off mid-stream (IncompleteRead) and answers that are not HTTP.
+            problems.append(f"{url}: {type(err).__name__}: {err}")
         finally:
             tmp.unlink(missing_ok=True)
-    return None, "; ".join(problems)
+    return None, "; ".join(problems) or f"no mirrors to try (set {MIRRORS_ENV}?)"
 
 
 def _missing_data_message(
@@ -177,10 +273,11 @@ def _missing_data_message(
     lines.append("To get the data, do one of:")
     if spec.install_hint:
         lines.append(f"  * {spec.install_hint};")
-    if spec.mirrors:
+    if mirrors(spec):
         lines.append(
             "  * connect to the internet once and load it with download=True "
-            f"(it caches the files in {cache_dir(spec)});"
+            f"(it caches the files in {cache_dir(spec)}; set XDG_CACHE_HOME to move the cache, "
+            f"or {MIRRORS_ENV}='https://your.mirror/path/' to download from your own mirror);"
         )
     lines.append(
         f"  * put the files ({', '.join(spec.sha256)}) in a folder and set "
@@ -216,6 +313,24 @@ def fetch_verified(
         When a file has no verified copy anywhere; the message says how to get the data.
     """
     searched = data_search_path(spec, root)
+    named = [(f"root={root}", root)] if root is not None else []
+    if os.environ.get("MLPCOURSE_DATA"):
+        named.append(
+            (f"MLPCOURSE_DATA={os.environ['MLPCOURSE_DATA']}", os.environ["MLPCOURSE_DATA"])
+        )
+    for label, folder in named:
+        if not Path(folder).expanduser().is_dir():
+            raise DataNotFoundError(
+                _missing_data_message(
+                    spec,
+                    [
+                        f"{label} is not a folder: point it at the folder holding the files, "
+                        "or leave it unset"
+                    ],
+                    searched,
+                    download,
+                )
+            )
     problems: list[str] = []
     contents: dict[str, bytes] = {}
     sources: dict[str, Path] = {}
@@ -230,8 +345,17 @@ def fetch_verified(
                 sources[filename] = path
                 break
             problems.append(problem or f"{path}: unreadable")
-        if raw is None and download and spec.mirrors:
-            raw, log = _download(filename, spec, cache_dir(spec))
+        if raw is None and download and mirrors(spec):
+            try:
+                raw, log = _download(filename, spec, cache_dir(spec))
+            except _CacheNotWritable as err:
+                raw, log = (
+                    None,
+                    (
+                        f"{err}: set XDG_CACHE_HOME to a writable folder, or put the files in a "
+                        "folder and set MLPCOURSE_DATA to it"
+                    ),
+                )
             if raw is None:
                 problems.append(f"download of {filename} failed: {log}")
             else:
