@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import io
+import numbers
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -17,6 +21,30 @@ _FORMAT = "mlpcourse-checkpoint-1"
 
 class CheckpointError(ValueError):
     """Raised when a checkpoint is unreadable or does not fit the model it is loaded into."""
+
+
+def _plain(value: Any, where: str) -> Any:
+    """Return ``value`` as data the weights-only loader accepts, or raise CheckpointError."""
+    if value is None or isinstance(value, (bool, int, float, str, torch.Tensor)):
+        return value
+    if isinstance(value, np.generic) and isinstance(value.item(), (bool, int, float, str)):
+        return value.item()  # numpy scalars become Python numbers
+    if isinstance(value, numbers.Number) and not isinstance(value, complex):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        items = [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, (str, int)):
+                raise CheckpointError(f"metadata key {key!r} at {where} must be a str or int")
+        return {k: _plain(v, f"{where}[{k!r}]") for k, v in value.items()}
+    hint = " (convert it with .tolist())" if isinstance(value, np.ndarray) else ""
+    raise CheckpointError(
+        f"metadata {where} is a {type(value).__name__}{hint}: checkpoints load with "
+        "weights_only=True, which accepts only numbers, strings, booleans, None, tensors and "
+        "lists, tuples and dicts of them"
+    )
 
 
 def save_checkpoint(
@@ -44,6 +72,12 @@ def save_checkpoint(
     -------
     Path
         The path written.
+
+    Raises
+    ------
+    CheckpointError
+        When ``metadata`` holds something the weights-only loader would refuse (NumPy scalars
+        are turned into Python numbers first), so what is saved can always be loaded.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,14 +85,22 @@ def save_checkpoint(
         "format": _FORMAT,
         "model_class": type(model).__name__,
         "model_state": {k: v.detach().cpu() for k, v in model.state_dict().items()},
-        "metadata": dict(metadata or {}),
+        "metadata": _plain(dict(metadata or {}), "metadata"),
     }
     if optimizer is not None:
+        payload["optimizer_class"] = type(optimizer).__name__
         payload["optimizer_state"] = optimizer.state_dict()
+    buffer = io.BytesIO()  # what is written must load: try the weights-only loader first
+    torch.save(payload, buffer)
+    buffer.seek(0)
+    try:
+        torch.load(buffer, weights_only=True)
+    except Exception as err:  # noqa: BLE001 - whatever it refuses, refuse it here
+        raise CheckpointError(f"this checkpoint could not be loaded back safely: {err}") from err
     fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            torch.save(payload, f)
+            f.write(buffer.getbuffer())
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp_name, path)
@@ -112,7 +154,9 @@ def load_checkpoint(
     Raises
     ------
     CheckpointError
-        When the file is not a readable checkpoint or does not fit the model.
+        When the file is not a readable checkpoint, holds another model class or optimizer
+        type, or does not fit the model. A load is all or nothing: on any error the model and
+        the optimizer are left as they were.
     """
     path = Path(path)
     if not path.is_file():
@@ -126,6 +170,12 @@ def load_checkpoint(
             f"{path} was not written by mlpcourse.save_checkpoint (no '{_FORMAT}' marker); "
             "for a bare state_dict use model.load_state_dict(torch.load(path, weights_only=True))"
         )
+    saved_class = payload.get("model_class")
+    if saved_class is not None and saved_class != type(model).__name__:
+        raise CheckpointError(
+            f"{path} holds a {saved_class}, not a {type(model).__name__}: build a {saved_class} "
+            "with the same sizes and load into that"
+        )
     state = payload["model_state"]
     problems = _mismatches(model.state_dict(), state)
     if problems:
@@ -138,9 +188,27 @@ def load_checkpoint(
             + (f" (saved metadata: {saved})" if saved else "")
             + "."
         )
-    model.load_state_dict(state)
     if optimizer is not None:
         if "optimizer_state" not in payload:
             raise CheckpointError(f"{path} holds no optimizer state; load without optimizer=")
-        optimizer.load_state_dict(payload["optimizer_state"])
+        saved_opt = payload.get("optimizer_class")
+        if saved_opt is not None and saved_opt != type(optimizer).__name__:
+            raise CheckpointError(
+                f"{path} holds the state of a {saved_opt} optimizer, not of a "
+                f"{type(optimizer).__name__}: create a torch.optim.{saved_opt} to resume"
+            )
+    # All or nothing: keep copies, and put them back if any part of the load fails.
+    model_before = copy.deepcopy(model.state_dict())
+    optimizer_before = copy.deepcopy(optimizer.state_dict()) if optimizer is not None else None
+    try:
+        model.load_state_dict(state)
+        if optimizer is not None:
+            optimizer.load_state_dict(payload["optimizer_state"])
+    except Exception as err:
+        model.load_state_dict(model_before)
+        if optimizer is not None and optimizer_before is not None:
+            optimizer.load_state_dict(optimizer_before)
+        raise CheckpointError(
+            f"{path} could not be loaded into this model and optimizer ({err}); both are unchanged"
+        ) from err
     return payload["metadata"]
