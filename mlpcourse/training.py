@@ -45,6 +45,8 @@ class History:
         The epoch with the lowest validation loss.
     stopped_early : bool
         Whether early stopping ended the run.
+    interrupted : bool
+        Whether Ctrl-C (a KeyboardInterrupt) ended the run.
     """
 
     epoch: list[int] = field(default_factory=list)
@@ -58,6 +60,7 @@ class History:
     val_name: str = "validation"  # what the held-out data is: "validation", or "test" in a demo
     best_epoch: int | None = None
     stopped_early: bool = False
+    interrupted: bool = False
 
     def __len__(self) -> int:
         return len(self.epoch)
@@ -133,6 +136,8 @@ def validate_labels(y: torch.Tensor, num_classes: int, what: str = "y") -> None:
 def _n_correct(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Count correct predictions as a tensor on the logits' device (no checks, no sync)."""
     if logits.ndim == 2 and logits.shape[1] > 1:
+        if y.ndim == 2 and y.shape == logits.shape:  # soft or one-hot targets: their argmax
+            return (logits.argmax(dim=1) == y.argmax(dim=1)).sum()
         return (logits.argmax(dim=1) == y).sum()
     return ((logits.reshape(-1) > 0).to(y.dtype) == y.reshape(-1)).sum()
 
@@ -147,7 +152,8 @@ def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
     logits : torch.Tensor
         Model outputs, (N, C) for C classes or (N, 1) / (N,) for a binary classifier.
     y : torch.Tensor
-        True labels: class indices (N,), or 0/1 for one output.
+        True labels: class indices (N,), or 0/1 for one output; soft or one-hot targets
+        (N, C) count as their argmax.
 
     Returns
     -------
@@ -155,7 +161,7 @@ def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
         Correct predictions divided by N.
     """
     validate_same_length(logits, y, "logits and y")
-    if logits.ndim == 2 and logits.shape[1] > 1:
+    if logits.ndim == 2 and logits.shape[1] > 1 and not (y.ndim == 2 and y.shape == logits.shape):
         validate_labels(y, logits.shape[1])
     return _n_correct(logits, y).item() / max(len(y), 1)
 
@@ -211,6 +217,10 @@ def predict(
     torch.Tensor
         The outputs, one row per example, on the CPU.
     """
+    _require_tensor(X, "X")
+    if len(X) == 0:
+        raise ValueError("X is empty: there is nothing to predict (check the split or the filter)")
+    _require_batch_size(batch_size)
     device = torch.device(device) if device is not None else _model_device(model)
     was_training = model.training
     model.eval()
@@ -219,6 +229,25 @@ def predict(
     finally:
         model.train(was_training)
     return torch.cat(out)
+
+
+def _require_tensor(value: object, name: str) -> None:
+    """Raise a TypeError that says how to convert, unless ``value`` is a tensor."""
+    if isinstance(value, torch.Tensor):
+        return
+    if type(value).__module__.split(".")[0] in ("numpy", "pandas"):
+        raise TypeError(
+            f"{name} is a {type(value).__name__}; the course's functions take torch tensors: "
+            f"convert with torch.as_tensor({name}, dtype=torch.float32) for inputs, or "
+            f"torch.as_tensor({name}).long() for class labels"
+        )
+    raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+
+
+def _require_batch_size(batch_size: object) -> None:
+    """Raise a ValueError unless ``batch_size`` is a positive integer."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer such as 64, got {batch_size!r}")
 
 
 def _model_device(model: nn.Module) -> torch.device:
@@ -259,7 +288,11 @@ def evaluate(
     tuple[float, float]
         The mean loss and the metric.
     """
+    _require_tensor(X, "X")
+    _require_tensor(y, "y")
     validate_same_length(X, y)
+    if len(X) == 0:
+        raise ValueError("X and y are empty: there is nothing to evaluate")
     logits = predict(model, X, batch_size=batch_size)
     y = y.cpu()
     loss = loss_fn(logits, y).item()
@@ -269,9 +302,31 @@ def evaluate(
 def _validate_task(
     model: nn.Module, loss_fn: nn.Module, X: torch.Tensor, y: torch.Tensor, what: str
 ) -> None:
+    _require_tensor(X, f"{what} X")
+    _require_tensor(y, f"{what} y")
     validate_same_length(X, y, f"{what} X and y")
     if len(X) == 0:
         raise ValueError(f"{what} data is empty")
+    if (
+        isinstance(loss_fn, _CLASS_INDEX_LOSSES)
+        and not y.is_floating_point()
+        and y.dtype
+        not in (
+            torch.long,
+            torch.uint8,
+        )
+    ):
+        raise ValueError(
+            f"{what} y has dtype {y.dtype}, but {type(loss_fn).__name__} takes class indices "
+            f"of dtype torch.long: convert with y.long()"
+        )
+    if isinstance(loss_fn, (nn.BCEWithLogitsLoss, nn.BCELoss, nn.MSELoss, nn.L1Loss)) and not (
+        y.is_floating_point()
+    ):
+        raise ValueError(
+            f"{what} y has dtype {y.dtype}, but {type(loss_fn).__name__} compares it with "
+            "floating-point outputs: convert with y.float()"
+        )
     if not X.is_floating_point():
         raise ValueError(
             f"{what} X has dtype {X.dtype}; models need floating-point inputs. "
@@ -292,15 +347,16 @@ def _validate_task(
         validate_labels(y, out.shape[-1], f"{what} y")
 
 
-def _finite_or_raise(batch_losses: torch.Tensor, epoch: int, optimizer) -> None:
+def _finite_or_raise(batch_losses: torch.Tensor, epoch: int, optimizer, what: str = "loss") -> None:
     finite = torch.isfinite(batch_losses)
     if bool(finite.all()):
         return
     first_bad = int((~finite).nonzero()[0])
     lr = optimizer.param_groups[0]["lr"]
+    where = f"batch {first_bad + 1}" if what == "loss" else "the end of the epoch"
     raise FloatingPointError(
-        f"the loss became {batch_losses[first_bad].item()} at epoch {epoch}, batch "
-        f"{first_bad + 1}; training stopped. Try a lower learning rate (now lr={lr:g}), "
+        f"the {what} became {batch_losses[first_bad].item()} at epoch {epoch}, {where}; "
+        f"training stopped. Try a lower learning rate (now lr={lr:g}), "
         "check that the inputs are scaled (e.g. divided by 255 or standardized), and that the "
         "loss function matches the outputs (logits into CrossEntropyLoss / BCEWithLogitsLoss)."
     )
@@ -331,8 +387,10 @@ def fit(
     One explicit loop: forward, loss, ``zero_grad``, ``backward``, ``step``. With ``val_data``
     the validation loss is recorded each epoch; ``ReduceLROnPlateau`` steps on it; with
     ``early_stopping_patience`` training stops after that many epochs without a better
-    validation loss and the best weights are restored. A non-finite training loss stops training
-    with a ``FloatingPointError`` that says what to try. The model is left in eval mode.
+    validation loss and the best weights are restored. A non-finite training or validation loss
+    stops training with a ``FloatingPointError`` that says what to try. Ctrl-C keeps what was
+    learned: ``fit`` returns the history of the complete epochs (``history.interrupted`` is True)
+    and, with early stopping, restores the best weights. The model is left in eval mode.
     Introduced in lesson 01 (lesson 01 writes the loop by hand first).
 
     Parameters
@@ -371,8 +429,16 @@ def fit(
     History
         Losses, metric, learning rate and seconds per epoch, and the best epoch.
     """
-    if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be at least 1 (a whole number), got {epochs!r}")
+    _require_batch_size(batch_size)
+    trainable = {id(p) for p in model.parameters() if p.requires_grad}
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    if trainable and not trainable & held:
+        raise ValueError(
+            "the optimizer holds none of this model's parameters, so training would change "
+            "nothing: create it from this model, e.g. torch.optim.Adam(model.parameters())"
+        )
     if early_stopping_patience is not None and val_data is None:
         raise ValueError("early stopping watches the validation loss: pass val_data=(X_val, y_val)")
     device = torch.device(device) if device is not None else _model_device(model)
@@ -395,58 +461,71 @@ def fit(
         bar = tqdm(epoch_iter, desc="epochs", unit="epoch")
         epoch_iter = bar
 
-    for epoch in epoch_iter:
-        start = time.perf_counter()
-        model.train()
-        batch_losses = torch.empty(n_batches, device=device)  # kept on the device: no sync
-        loss_sum = torch.zeros((), device=device)
-        correct = torch.zeros((), device=device)
-        for b, (xb, yb) in enumerate(batches(X, y, batch_size, generator=generator)):
-            logits = model(xb)  # forward
-            loss = loss_fn(logits, yb)  # loss
-            optimizer.zero_grad()  # clear old gradients
-            loss.backward()  # backward: compute new gradients
-            optimizer.step()  # update the weights
-            batch_losses[b] = loss.detach()
-            loss_sum += loss.detach() * len(xb)
-            if metric is accuracy:  # labels were checked above: count on the device, no sync
-                correct += _n_correct(logits.detach(), yb)
-            elif metric is not None:
-                correct += metric(logits.detach(), yb) * len(xb)
-        _finite_or_raise(batch_losses, epoch, optimizer)
+    try:
+        for epoch in epoch_iter:
+            start = time.perf_counter()
+            model.train()
+            batch_losses = torch.empty(n_batches, device=device)  # kept on the device: no sync
+            loss_sum = torch.zeros((), device=device)
+            correct = torch.zeros((), device=device)
+            for b, (xb, yb) in enumerate(batches(X, y, batch_size, generator=generator)):
+                logits = model(xb)  # forward
+                loss = loss_fn(logits, yb)  # loss
+                optimizer.zero_grad()  # clear old gradients
+                loss.backward()  # backward: compute new gradients
+                optimizer.step()  # update the weights
+                batch_losses[b] = loss.detach()
+                loss_sum += loss.detach() * len(xb)
+                if metric is accuracy:  # labels were checked above: count on the device, no sync
+                    correct += _n_correct(logits.detach(), yb)
+                elif metric is not None:
+                    correct += metric(logits.detach(), yb) * len(xb)
+            _finite_or_raise(batch_losses, epoch, optimizer)
 
-        history.epoch.append(epoch)
-        history.train_loss.append(loss_sum.item() / len(X))
-        history.train_metric.append(correct.item() / len(X) if metric else float("nan"))
-        history.lr.append(optimizer.param_groups[0]["lr"])
-        monitored = history.train_loss[-1]
-        if val_data is not None:
-            val_loss, val_metric = evaluate(model, loss_fn, *val_data, metric=metric)
-            history.val_loss.append(val_loss)
-            history.val_metric.append(val_metric)
-            monitored = val_loss
-        if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
-            scheduler.step(monitored)
-        elif scheduler is not None:
-            scheduler.step()
-        history.seconds.append(time.perf_counter() - start)
-        if bar is not None:
-            shown = {"loss": f"{history.train_loss[-1]:.4f}"}
+            history.epoch.append(epoch)
+            history.train_loss.append(loss_sum.item() / len(X))
+            history.train_metric.append(correct.item() / len(X) if metric else float("nan"))
+            history.lr.append(optimizer.param_groups[0]["lr"])
+            monitored = history.train_loss[-1]
             if val_data is not None:
-                shown["val_loss"] = f"{history.val_loss[-1]:.4f}"
-            bar.set_postfix(shown)
+                val_loss, val_metric = evaluate(model, loss_fn, *val_data, metric=metric)
+                _finite_or_raise(torch.tensor([val_loss]), epoch, optimizer, "validation loss")
+                history.val_loss.append(val_loss)
+                history.val_metric.append(val_metric)
+                monitored = val_loss
+            if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+                scheduler.step(monitored)
+            elif scheduler is not None:
+                scheduler.step()
+            history.seconds.append(time.perf_counter() - start)
+            if bar is not None:
+                shown = {"loss": f"{history.train_loss[-1]:.4f}"}
+                if val_data is not None:
+                    shown["val_loss"] = f"{history.val_loss[-1]:.4f}"
+                bar.set_postfix(shown)
 
-        if val_data is not None:
-            if monitored < best_loss:
-                best_loss, bad_epochs, history.best_epoch = monitored, 0, epoch
-                best_state = copy.deepcopy(model.state_dict())
-            else:
-                bad_epochs += 1
-                if early_stopping_patience is not None and bad_epochs >= early_stopping_patience:
-                    history.stopped_early = True
-                    break
-    if bar is not None:
-        bar.close()
+            if val_data is not None:
+                if monitored < best_loss:
+                    best_loss, bad_epochs, history.best_epoch = monitored, 0, epoch
+                    best_state = copy.deepcopy(model.state_dict())
+                else:
+                    bad_epochs += 1
+                    if (
+                        early_stopping_patience is not None
+                        and bad_epochs >= early_stopping_patience
+                    ):
+                        history.stopped_early = True
+                        break
+    except KeyboardInterrupt:  # Ctrl-C (or Jupyter's stop button): keep what was learned
+        history.interrupted = True
+        print(
+            f"Training interrupted after {len(history)} complete epoch(s): the history so far "
+            "is returned"
+            + (" and the best weights restored." if early_stopping_patience is not None else ".")
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     if early_stopping_patience is not None and best_state is not None:
         model.load_state_dict(best_state)
     model.eval()
