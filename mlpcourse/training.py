@@ -216,6 +216,13 @@ def predict(
     -------
     torch.Tensor
         The outputs, one row per example, on the CPU.
+
+    Raises
+    ------
+    TypeError
+        When ``X`` is not a tensor (a NumPy array, say): the message says how to convert.
+    ValueError
+        When ``X`` is empty or ``batch_size`` is not a positive integer.
     """
     _require_tensor(X, "X")
     if len(X) == 0:
@@ -287,6 +294,13 @@ def evaluate(
     -------
     tuple[float, float]
         The mean loss and the metric.
+
+    Raises
+    ------
+    TypeError
+        When ``X`` or ``y`` is not a tensor.
+    ValueError
+        When they are empty or differ in length.
     """
     _require_tensor(X, "X")
     _require_tensor(y, "y")
@@ -428,6 +442,17 @@ def fit(
     -------
     History
         Losses, metric, learning rate and seconds per epoch, and the best epoch.
+
+    Raises
+    ------
+    ValueError
+        For arguments that cannot work, each with what to do: ``epochs`` or ``batch_size`` not
+        a positive integer, an optimizer holding none of the model's parameters, labels of a
+        dtype the loss cannot take, integer inputs, lengths that differ.
+    TypeError
+        When ``X`` or ``y`` is not a tensor (a NumPy array or a data frame, say).
+    FloatingPointError
+        When the training or validation loss stops being finite.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be at least 1 (a whole number), got {epochs!r}")

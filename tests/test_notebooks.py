@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import nbformat
@@ -63,3 +64,53 @@ def test_notebook_path_and_results_errors(tmp_path: Path) -> None:
     unrun = new_notebook(cells=[new_code_cell("results = {}", metadata={"tags": ["results"]})])
     with pytest.raises(ValueError, match="was the notebook run"):
         read_results(unrun)
+
+
+def _lesson_with(tmp_path: Path, results_source: str) -> Path:
+    params = new_code_cell("seed = 0\nn = 3", metadata={"tags": ["parameters"]})
+    body = new_code_cell("x = 1")
+    results = new_code_cell(results_source, metadata={"tags": ["results"]})
+    _write_notebook(tmp_path, [params, body, results])
+    return tmp_path / "99_check.ipynb"
+
+
+@pytest.mark.slow
+def test_results_come_back_exactly_whatever_their_values(tmp_path: Path) -> None:
+    source = (
+        "import math\nimport numpy as np\n"
+        "results = {'nan': float('nan'), 'inf': -math.inf, 'np': np.float32(0.25),\n"
+        "           'i': np.int64(7), 'long': list(range(5000)), 'pair': (1, 'a'),\n"
+        "           'third': 1 / 3, 'n': n}\nresults"
+    )
+    lesson = _lesson_with(tmp_path, source)
+    out = tmp_path / "out"
+    out.mkdir()
+    results, _ = run_notebook(lesson, out, n=4)
+    assert math.isnan(results.pop("nan"))
+    assert results == {
+        "inf": -math.inf,
+        "np": 0.25,
+        "i": 7,
+        "long": list(range(5000)),
+        "pair": (1, "a"),
+        "third": 1 / 3,
+        "n": 4,
+    }
+    assert type(results["i"]) is int
+
+
+def test_unknown_parameters_and_overwriting_the_lesson_are_refused(tmp_path: Path) -> None:
+    lesson = _lesson_with(tmp_path, "results = {}\nresults")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ValueError, match=r"no parameter\(s\) \['epochz'\].*'n', 'seed'"):
+        run_notebook(lesson, out, epochz=1)
+    with pytest.raises(ValueError, match="overwrite the lesson"):
+        run_notebook(lesson, tmp_path)
+    assert lesson.is_file()
+
+
+def test_errors_name_the_lessons_own_cells() -> None:
+    injected = new_code_cell("seed = 1", metadata={"tags": ["injected-parameters"]})
+    nb = new_notebook(cells=[new_code_cell("x = 1"), injected, _error_cell([])])
+    assert unexpected_errors(nb) == ["cell 1: ValueError: bad labels"]

@@ -83,8 +83,61 @@ def cells_tagged(nb: dict[str, Any], tag: str) -> list[dict[str, Any]]:
     return [c for c in nb["cells"] if tag in tags(c)]
 
 
+RESULTS_JSON_TAG = "results-json"
+INJECTED_TAGS = ("injected-parameters", RESULTS_JSON_TAG)  # cells the runner adds to a lesson
+
+# Run after the lesson's ``results`` cell: shows ``results`` as JSON, losing nothing that
+# literal text would (NaN, infinities, NumPy scalars, long lists).
+_RESULTS_JSON_SOURCE = """\
+def _mlpcourse_plain(value):
+    import math
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        value = value.tolist()  # NumPy / torch scalars and arrays
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"__float__": repr(value)}
+    if isinstance(value, dict):
+        return {"__dict__": [[_mlpcourse_plain(k), _mlpcourse_plain(v)] for k, v in value.items()]}
+    if isinstance(value, tuple):
+        return {"__tuple__": [_mlpcourse_plain(v) for v in value]}
+    if isinstance(value, list):
+        return [_mlpcourse_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"results holds a {type(value).__name__}, which is not plain data")
+
+
+from IPython.display import display as _mlpcourse_display
+
+_mlpcourse_display({"application/json": {"results": _mlpcourse_plain(results)}}, raw=True)
+"""
+
+
+def _from_json(value: Any) -> Any:
+    """Undo ``_mlpcourse_plain``'s encoding."""
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    if isinstance(value, dict):
+        if "__float__" in value:
+            return float(value["__float__"])
+        if "__tuple__" in value:
+            return tuple(_from_json(v) for v in value["__tuple__"])
+        if "__dict__" in value:
+            return {_from_json(k): _from_json(v) for k, v in value["__dict__"]}
+    return value
+
+
 def read_results(nb: dict[str, Any]) -> dict[str, Any]:
-    """Parse the displayed ``results`` dict from the cell tagged ``results``."""
+    """Return the lesson's ``results`` dict from an executed notebook.
+
+    From the JSON that :func:`run_notebook` has the kernel display (exact: NaN, infinities,
+    NumPy scalars and long lists survive), else by parsing the ``results`` cell's text output
+    (a committed notebook).
+    """
+    for cell in cells_tagged(nb, RESULTS_JSON_TAG):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}).get("application/json")
+            if isinstance(data, dict) and "results" in data:
+                return _from_json(data["results"])
     cells = cells_tagged(nb, "results")
     if len(cells) != 1:
         raise ValueError(f"expected one cell tagged 'results', found {len(cells)}")
@@ -96,19 +149,47 @@ def read_results(nb: dict[str, Any]) -> dict[str, Any]:
 
 
 def unexpected_errors(nb: dict[str, Any]) -> list[str]:
-    """Describe the errors in cells *not* tagged ``raises-exception`` (the only allowed errors)."""
+    """Describe the errors in cells *not* tagged ``raises-exception`` (the only allowed errors).
+
+    Cells are numbered as in the lesson itself (from 0), not counting the cells the runner adds.
+    """
     found = []
-    for index, cell in enumerate(nb["cells"]):
+    number = -1
+    for cell in nb["cells"]:
+        if any(tag in INJECTED_TAGS for tag in tags(cell)):
+            continue
+        number += 1
         if "raises-exception" in tags(cell):
             continue
+        where = f"cell {number}"
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                found.append(f"cell {index}: {output.get('ename')}: {output.get('evalue')}")
+                found.append(f"{where}: {output.get('ename')}: {output.get('evalue')}")
         if cell.get("metadata", {}).get("papermill", {}).get("exception") and not any(
             o.get("output_type") == "error" for o in cell.get("outputs", [])
         ):
-            found.append(f"cell {index}: execution failed without an error output")
+            found.append(f"{where}: execution failed without an error output")
     return found
+
+
+def _with_results_json(nb: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of ``nb`` with a cell after the ``results`` cell that shows it as JSON."""
+    copy = json.loads(json.dumps(nb))
+    for index, cell in enumerate(copy["cells"]):
+        if "results" in tags(cell):
+            copy["cells"].insert(
+                index + 1,
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "id": "mlpcourse-results-json",
+                    "metadata": {"tags": [RESULTS_JSON_TAG]},
+                    "outputs": [],
+                    "source": _RESULTS_JSON_SOURCE,
+                },
+            )
+            break
+    return copy
 
 
 def run_notebook(
@@ -119,16 +200,38 @@ def run_notebook(
     timeout: int | None = None,
     **parameters: Any,
 ) -> tuple[dict[str, Any], float]:
-    """Execute a notebook (path, or number such as '04') with papermill; return (results, seconds)."""
+    """Execute a lesson with papermill in ``out_dir``; return (its ``results``, seconds).
+
+    ``notebook`` is a path or a lesson number such as "04". ``parameters`` must be names of the
+    lesson's ``parameters`` cell (anything else is a ValueError). The executed copy is written
+    to ``out_dir``, which may not be the lesson's own folder (the lesson is never overwritten).
+    ``results`` comes back exactly as the kernel held it (see :func:`read_results`). Errors in
+    cells not tagged ``raises-exception`` raise a RuntimeError naming the lesson's own cells.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     source = Path(notebook) if str(notebook).endswith(".ipynb") else notebook_path(notebook, folder)
-    target = Path(out_dir) / source.name
+    out_dir = Path(out_dir)
+    target = out_dir / source.name
+    if target.resolve() == source.resolve():
+        raise ValueError(
+            f"running {source.name} into its own folder would overwrite the lesson: "
+            "pass another out_dir (e.g. a temporary folder)"
+        )
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    known = parameters_of(nb) if parameters or cells_tagged(nb, "parameters") else {}
+    unknown = sorted(set(parameters) - set(known))
+    if unknown:
+        raise ValueError(
+            f"{source.name} has no parameter(s) {unknown}; its parameters cell sets {sorted(known)}"
+        )
+    staged = out_dir / f"{source.stem}.input.ipynb"
+    staged.write_text(json.dumps(_with_results_json(nb)), encoding="utf-8")
     start = time.perf_counter()
     try:
         pm.execute_notebook(
-            str(source),
+            str(staged),
             str(target),
             parameters=parameters,
             cwd=str(out_dir),
@@ -143,6 +246,8 @@ def run_notebook(
         problems = unexpected_errors(json.loads(target.read_text()))
         if problems:
             raise RuntimeError(f"{source.name} failed: " + "; ".join(problems)) from err
+    finally:
+        staged.unlink(missing_ok=True)
     seconds = time.perf_counter() - start
     return read_results(json.loads(target.read_text())), seconds
 
