@@ -38,9 +38,9 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
+from mlpcourse import evaluate, fit
 from mlpcourse.data import batches, flatten_images, load_fashion_mnist
 from mlpcourse.models import MLP
-from mlpcourse.training import evaluate, fit
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "benchmarks" / "results"

@@ -1,7 +1,7 @@
 """mlpcourse: the helpers shared by the course notebooks, used as ``import mlpcourse as mlp``.
 
 Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``models`` (MLP),
-``training`` (fit, evaluate, metrics), ``plotting`` (figures), ``env`` (seeds, device),
+``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures), ``env`` (seeds, device),
 ``checkpoints`` (save/load), ``exercises`` (``check_*``: quick checks of a student's answer).
 Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
@@ -19,6 +19,7 @@ from mlpcourse.data import (
     train_val_split,
 )
 from mlpcourse.env import environment_summary, get_device, set_seed
+from mlpcourse.evaluation import accuracy, confusion_matrix, evaluate, predict, validate_labels
 from mlpcourse.exercises import (
     check_accuracy,
     check_cross_entropy,
@@ -35,15 +36,7 @@ from mlpcourse.plotting import (
     plot_image_grid,
     plot_parity,
 )
-from mlpcourse.training import (
-    History,
-    accuracy,
-    confusion_matrix,
-    evaluate,
-    fit,
-    predict,
-    validate_labels,
-)
+from mlpcourse.training import History, fit
 
 __version__ = "0.1.0"
 

@@ -14,8 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from mlpcourse.evaluation import predict
 from mlpcourse.models import count_parameters
-from mlpcourse.training import predict
 
 __all__ = [
     "check_accuracy",

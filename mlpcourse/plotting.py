@@ -15,7 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import nn
 
-from mlpcourse.training import History, predict
+from mlpcourse.evaluation import predict
+from mlpcourse.training import History
 
 __all__ = [
     "plot_confusion_matrix",

@@ -8,8 +8,17 @@ import pytest
 import torch
 from torch import nn
 
-from mlpcourse import MLP, History, accuracy, confusion_matrix, evaluate, fit, predict, set_seed
-from mlpcourse.training import validate_labels
+from mlpcourse import (
+    MLP,
+    History,
+    accuracy,
+    confusion_matrix,
+    evaluate,
+    fit,
+    predict,
+    set_seed,
+    validate_labels,
+)
 
 
 def _blobs(n: int = 300, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
