@@ -1,0 +1,249 @@
+"""Data-parallel training of the course's Fashion-MNIST MLP with ``torch.distributed``.
+
+Run it under ``torchrun``, which starts the processes and tells each its rank::
+
+    torchrun --nproc_per_node=2 -m mlpcourse.ddp --epochs 3 --out run.json
+    torchrun --nnodes=2 --node_rank=0 --master_addr=10.0.0.1 --nproc_per_node=4 -m mlpcourse.ddp
+
+or on its own (``python -m mlpcourse.ddp ...``) as a single process. Each process trains a copy
+of the model on its own share of every global batch (``DistributedSampler``);
+``DistributedDataParallel`` all-reduces (averages) the gradients after each backward pass, so
+every copy takes the same step. The backend is gloo on CPU and nccl on GPU, chosen by the device.
+Only rank 0 evaluates, logs and saves: the checkpoint atomically (``save_checkpoint``) and the
+measurements as JSON. Introduced in lesson 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
+
+from mlpcourse.checkpoints import save_checkpoint
+from mlpcourse.data import flatten_images, load_fashion_mnist, train_val_split
+from mlpcourse.env import get_device, set_seed
+from mlpcourse.evaluation import evaluate
+from mlpcourse.models import MLP
+
+__all__ = ["main", "parse_args", "train"]
+
+CRASH_ENV = "MLPCOURSE_DDP_CRASH_RANK"  # for tests: this rank dies after its first step
+
+
+def parse_args(argv: list[str] | None = None, world_size: int = 1) -> argparse.Namespace:
+    """Parse and check the command line; exit with a clear message on bad arguments.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+    world_size : int, default 1
+        The number of processes, to check that the global batch splits evenly among them.
+
+    Returns
+    -------
+    argparse.Namespace
+        The settings.
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m mlpcourse.ddp",
+        description="Train the course's Fashion-MNIST MLP with DistributedDataParallel "
+        "(start it with torchrun --nproc_per_node=N -m mlpcourse.ddp ...).",
+    )
+    parser.add_argument("--epochs", type=int, default=3, help="passes over the training data")
+    parser.add_argument(
+        "--global-batch-size",
+        type=int,
+        default=256,
+        help="examples per step, summed over all processes (each gets an equal share)",
+    )
+    parser.add_argument("--lr", type=float, default=0.1, help="SGD learning rate")
+    parser.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
+    parser.add_argument("--hidden", type=int, nargs="+", default=[256], help="hidden sizes")
+    parser.add_argument("--n-train", type=int, default=None, help="use the first N training images")
+    parser.add_argument("--val-fraction", type=float, default=0.1, help="held out for validation")
+    parser.add_argument("--seed", type=int, default=0, help="seeds weights, split and shuffling")
+    parser.add_argument("--device", default=None, help="cpu or cuda (default: cuda if available)")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="CPU threads per process (default: cores / N)"
+    )
+    parser.add_argument("--out", type=Path, default=None, help="write measurements here (JSON)")
+    parser.add_argument("--checkpoint", type=Path, default=None, help="save the model here")
+    args = parser.parse_args(argv)
+    if args.epochs < 1:
+        parser.error(f"--epochs must be at least 1, got {args.epochs}")
+    if args.global_batch_size < world_size or args.global_batch_size % world_size:
+        parser.error(
+            f"--global-batch-size {args.global_batch_size} does not split evenly over "
+            f"{world_size} processes: use a multiple of {world_size}"
+        )
+    if args.lr <= 0:
+        parser.error(f"--lr must be positive, got {args.lr}")
+    if not 0 < args.val_fraction < 1:
+        parser.error(f"--val-fraction must be between 0 and 1, got {args.val_fraction}")
+    if args.n_train is not None and args.n_train < 2 * world_size:
+        parser.error(f"--n-train must be at least {2 * world_size}, got {args.n_train}")
+    if any(h < 1 for h in args.hidden):
+        parser.error(f"--hidden sizes must be positive, got {args.hidden}")
+    if args.threads is not None and args.threads < 1:
+        parser.error(f"--threads must be at least 1, got {args.threads}")
+    for path in (args.out, args.checkpoint):
+        if path is not None and path.is_dir():
+            parser.error(f"{path} is a folder: give a file name")
+    return args
+
+
+def _distributed_env() -> tuple[int, int, int]:
+    """Return (rank, world size, local rank) as torchrun sets them; (0, 1, 0) on its own."""
+    return (
+        int(os.environ.get("RANK", 0)),
+        int(os.environ.get("WORLD_SIZE", 1)),
+        int(os.environ.get("LOCAL_RANK", 0)),
+    )
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write JSON atomically: a crash leaves the old file or none, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "w") as f:
+        json.dump(data, f, indent=1)
+    os.replace(tmp, path)
+
+
+def train(args: argparse.Namespace) -> dict[str, Any] | None:
+    """Train under the process group torchrun set up (or alone); return rank 0's measurements.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Settings from :func:`parse_args`.
+
+    Returns
+    -------
+    dict or None
+        On rank 0: accuracy, throughput and settings; None on the other ranks.
+    """
+    rank, world_size, local_rank = _distributed_env()
+    device = get_device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if device.type == "cuda":
+        device = torch.device("cuda", local_rank)
+        torch.cuda.set_device(device)
+    backend = "nccl" if device.type == "cuda" else "gloo"
+    threads = args.threads or max(1, (os.cpu_count() or 1) // world_size)
+    torch.set_num_threads(threads)
+    distributed = world_size > 1
+    if distributed:
+        dist.init_process_group(backend, timeout=datetime.timedelta(seconds=120))
+
+    set_seed(args.seed)  # the same seed everywhere: identical initial weights in every process
+    data = load_fashion_mnist(download=False)
+    X, y = flatten_images(data.X_train), data.y_train
+    if args.n_train is not None:
+        X, y = X[: args.n_train], y[: args.n_train]
+    X_train, X_val, y_train, y_val = train_val_split(X, y, args.val_fraction, seed=args.seed)
+
+    model = MLP(784, args.hidden, 10).to(device)
+    ddp_model = nn.parallel.DistributedDataParallel(model) if distributed else model
+    optimizer = torch.optim.SGD(ddp_model.parameters(), lr=args.lr, momentum=args.momentum)
+    loss_fn = nn.CrossEntropyLoss()
+    per_process = args.global_batch_size // world_size
+    dataset = TensorDataset(X_train, y_train)
+    sampler = DistributedSampler(
+        dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=args.seed, drop_last=True
+    )
+    loader = DataLoader(dataset, batch_size=per_process, sampler=sampler, drop_last=True)
+    crash_rank = os.environ.get(CRASH_ENV)
+
+    epochs_log = []
+    train_seconds = 0.0
+    steps = 0
+    for epoch in range(1, args.epochs + 1):
+        sampler.set_epoch(epoch)  # a new shuffle each epoch, the same in every process
+        ddp_model.train()
+        if distributed:
+            dist.barrier()
+        start = time.perf_counter()
+        for xb, yb in loader:
+            xb, yb = xb.to(device), yb.to(device)
+            loss = loss_fn(ddp_model(xb), yb)
+            optimizer.zero_grad()
+            loss.backward()  # DDP all-reduces the gradients here
+            optimizer.step()
+            steps += 1
+            if crash_rank is not None and int(crash_rank) == rank:
+                os._exit(3)  # a process dying mid-training, as a killed worker would
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        if distributed:
+            dist.barrier()  # the epoch ends when the slowest process ends it
+        train_seconds += time.perf_counter() - start
+        if rank == 0:
+            val_loss, val_acc = evaluate(model, loss_fn, X_val, y_val)
+            epochs_log.append({"epoch": epoch, "val_loss": val_loss, "val_accuracy": val_acc})
+            print(f"epoch {epoch}: val loss {val_loss:.4f}, val accuracy {val_acc:.4f}", flush=True)
+
+    result = None
+    if rank == 0:
+        samples = len(loader) * per_process * world_size * args.epochs
+        result = {
+            "world_size": world_size,
+            "backend": backend if distributed else "none (one process)",
+            "device": str(device),
+            "threads_per_process": threads,
+            "global_batch_size": args.global_batch_size,
+            "per_process_batch_size": per_process,
+            "lr": args.lr,
+            "epochs": args.epochs,
+            "steps": steps,
+            "n_train": len(X_train),
+            "n_val": len(X_val),
+            "train_seconds": train_seconds,
+            "samples_per_second": samples / train_seconds,
+            "val_accuracy": epochs_log[-1]["val_accuracy"],
+            "val_loss": epochs_log[-1]["val_loss"],
+            "history": epochs_log,
+            "parameters": sum(p.numel() for p in model.parameters()),
+        }
+        if args.checkpoint is not None:
+            save_checkpoint(args.checkpoint, model, metadata={"hidden": list(args.hidden)})
+        if args.out is not None:
+            _write_json(args.out, result)
+    if distributed:
+        dist.barrier()
+        dist.destroy_process_group()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run from the command line (``python -m mlpcourse.ddp`` or under ``torchrun``).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success.
+    """
+    _, world_size, _ = _distributed_env()
+    args = parse_args(argv, world_size)
+    train(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""mlpcourse.ddp: the data-parallel training script, its argument errors, one and two processes
+agreeing, and a clean failure (no hang, nothing half-written) when a process dies."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlpcourse import MLP, load_checkpoint
+from mlpcourse.ddp import CRASH_ENV, parse_args
+
+TORCHRUN = str(Path(sys.executable).with_name("torchrun"))
+TINY = ["--epochs", "1", "--n-train", "3000", "--global-batch-size", "100", "--seed", "3"]
+
+
+def run(
+    args: list[str], nproc: int | None, tmp_path: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
+    launcher = [TORCHRUN, f"--nproc_per_node={nproc}", "-m"] if nproc else [sys.executable, "-m"]
+    return subprocess.run(
+        [*launcher, "mlpcourse.ddp", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+        env={**os.environ, "OMP_NUM_THREADS": "1", **env},
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "world", "message"),
+    [
+        (["--global-batch-size", "255"], 2, "does not split evenly over 2 processes"),
+        (["--epochs", "0"], 1, "--epochs must be at least 1"),
+        (["--lr", "-1"], 1, "--lr must be positive"),
+        (["--n-train", "1"], 1, "--n-train must be at least 2"),
+        (["--hidden", "0"], 1, "--hidden sizes must be positive"),
+        (["--val-fraction", "1.5"], 1, "between 0 and 1"),
+        (["--epochs", "two"], 1, "invalid int value"),
+    ],
+)
+def test_argument_errors_say_what_to_do(
+    argv: list[str], world: int, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(argv, world_size=world)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_output_path_that_is_a_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--out", str(tmp_path)])
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_one_and_two_processes_agree_and_rank_0_saves(tmp_path: Path) -> None:
+    one = run([*TINY, "--out", "one.json"], None, tmp_path)
+    assert one.returncode == 0, one.stderr
+    two = run([*TINY, "--out", "two.json", "--checkpoint", "two.pt"], 2, tmp_path)
+    assert two.returncode == 0, two.stderr
+    a = json.loads((tmp_path / "one.json").read_text())
+    b = json.loads((tmp_path / "two.json").read_text())
+    assert (a["world_size"], b["world_size"]) == (1, 2)
+    assert b["backend"] == "gloo" and b["per_process_batch_size"] == 50
+    assert a["steps"] == b["steps"]  # the same global batches
+    assert abs(a["val_accuracy"] - b["val_accuracy"]) <= 0.01
+    assert b["val_accuracy"] > 0.6
+    assert two.stdout.count("epoch 1:") == 1, "only rank 0 logs"
+    load_checkpoint(tmp_path / "two.pt", MLP(784, [256], 10))
+
+
+def test_a_dying_process_fails_the_run_cleanly(tmp_path: Path) -> None:
+    done = run([*TINY, "--out", "r.json", "--checkpoint", "r.pt"], 2, tmp_path, **{CRASH_ENV: "1"})
+    assert done.returncode != 0
+    assert "exitcode" in done.stderr or "failed" in done.stderr.lower()
+    assert not (tmp_path / "r.json").exists() and not (tmp_path / "r.pt").exists()
+    assert not list(tmp_path.glob("*.tmp")), "half-written files left behind"
