@@ -18,7 +18,7 @@ from mlpcourse.data import (
     make_students,
     train_val_split,
 )
-from mlpcourse.env import environment_summary, get_device, set_seed
+from mlpcourse.env import environment_summary, get_device, native_stderr_silenced, set_seed
 from mlpcourse.evaluation import accuracy, confusion_matrix, evaluate, predict, validate_labels
 from mlpcourse.exercises import (
     check_accuracy,
@@ -66,6 +66,7 @@ __all__ = [
     "load_fashion_mnist",
     "make_moons_split",
     "make_students",
+    "native_stderr_silenced",
     "plot_confusion_matrix",
     "plot_decision_boundary",
     "plot_histories",

@@ -122,6 +122,20 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+def _time_allreduce(model: nn.Module, device: torch.device, repeats: int = 20) -> float:
+    """Return the seconds one all-reduce of all the model's gradients takes (the median)."""
+    buffer = torch.zeros(sum(p.numel() for p in model.parameters()), device=device)
+    times = []
+    for _ in range(repeats):
+        dist.barrier()
+        start = time.perf_counter()
+        dist.all_reduce(buffer)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
 def train(args: argparse.Namespace) -> dict[str, Any] | None:
     """Train under the process group torchrun set up (or alone); return rank 0's measurements.
 
@@ -194,6 +208,8 @@ def train(args: argparse.Namespace) -> dict[str, Any] | None:
             epochs_log.append({"epoch": epoch, "val_loss": val_loss, "val_accuracy": val_acc})
             print(f"epoch {epoch}: val loss {val_loss:.4f}, val accuracy {val_acc:.4f}", flush=True)
 
+    allreduce_seconds = _time_allreduce(model, device) if distributed else 0.0
+
     result = None
     if rank == 0:
         samples = len(loader) * per_process * world_size * args.epochs
@@ -215,6 +231,9 @@ def train(args: argparse.Namespace) -> dict[str, Any] | None:
             "val_loss": epochs_log[-1]["val_loss"],
             "history": epochs_log,
             "parameters": sum(p.numel() for p in model.parameters()),
+            "bytes_allreduced_per_step": 4 * sum(p.numel() for p in model.parameters()),
+            "allreduce_seconds_per_step": allreduce_seconds,
+            "seconds_per_step": train_seconds / max(steps, 1),
         }
         if args.checkpoint is not None:
             save_checkpoint(args.checkpoint, model, metadata={"hidden": list(args.hidden)})

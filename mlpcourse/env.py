@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import random
+import sys
+from collections.abc import Iterator
 
 import numpy as np
 import torch
 
-__all__ = ["environment_summary", "get_device", "set_seed"]
+__all__ = ["environment_summary", "get_device", "native_stderr_silenced", "set_seed"]
 
 _DEVICES = ("cpu", "cuda", "mps")
 
@@ -103,3 +106,28 @@ def environment_summary(device: torch.device | None = None) -> str:
         f"Python {platform.python_version()} | torch {torch.__version__} | "
         f"device: {where} | CPU threads: {torch.get_num_threads()}"
     )
+
+
+@contextlib.contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Silence what compiled (C/C++) code writes to stderr inside the ``with`` block.
+
+    Python's own warnings and errors are not affected. Lesson 10 uses it around
+    ``torch.profiler``, whose C++ side logs "profiler_start" lines that are not for the reader.
+    Introduced in lesson 10.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        Use as ``with mlp.native_stderr_silenced(): ...``.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)

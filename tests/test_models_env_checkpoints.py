@@ -261,3 +261,19 @@ def test_a_failing_optimizer_load_leaves_model_and_optimizer_untouched(tmp_path:
     with pytest.raises(CheckpointError, match="unchanged"):
         load_checkpoint(path, model, opt)
     assert _unchanged(model, opt, before), "the weights were loaded although the load failed"
+
+
+def test_native_stderr_is_silenced_only_inside_the_block(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import os, mlpcourse as mlp\n"
+        "os.write(2, b'before\\n')\n"
+        "with mlp.native_stderr_silenced():\n"
+        "    os.write(2, b'hidden\\n')\n"
+        "os.write(2, b'after\\n')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert done.stderr == "before\nafter\n"

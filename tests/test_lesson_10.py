@@ -1,0 +1,58 @@
+"""Lesson 10 (scaling out): the claims its prose makes, under another seed, with two CPU processes."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tools.lessons import run_notebook
+
+pytestmark = pytest.mark.slow
+
+SEED = 1  # the book shows seed 0; the claims must hold for other seeds too
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("lesson10")
+    # torch.compile is timed too: its compilation is what a learner pays, and the lesson's budget
+    # (90 s, checked by make bench) includes it.
+    found, _seconds = run_notebook("10", out, seed=SEED, progress=False)
+    return found
+
+
+def test_one_and_two_processes_train_the_same_model(results: dict) -> None:
+    assert results["world_size_2_run"] == 2 and results["backend_2_run"] == "gloo"
+    assert results["accuracy_1_process"] >= 0.85
+    assert results["accuracy_2_processes"] >= 0.85
+    assert abs(results["accuracy_1_process"] - results["accuracy_2_processes"]) <= 0.01
+
+
+def test_two_processes_on_two_cores_are_not_faster(results: dict) -> None:
+    cores = len(os.sched_getaffinity(0))
+    if cores <= 2:  # the prose's claim is about this machine: no more cores than one process uses
+        assert results["samples_per_second_2_processes"] < results["samples_per_second_1_process"]
+    assert (
+        results["samples_per_second_1_process"] > 0
+        and results["samples_per_second_2_processes"] > 0
+    )
+    assert results["allreduce_ms_per_step"] > 0
+    assert results["bytes_allreduced_per_step"] == 4 * (784 * 256 + 256 + 256 * 10 + 10)
+
+
+def test_matrix_products_are_the_floor_but_not_all_of_an_epoch(results: dict) -> None:
+    # prose: the bare matrix products are the floor; the epoch takes longer; they are the largest
+    # single kind of work but far from all of it
+    assert results["epoch_over_gemm"] > 1.0
+    assert 0.2 < results["matrix_product_share"] < 0.9
+
+
+def test_larger_global_batches_stay_close(results: dict) -> None:
+    # prose: on this problem the three runs end close together (within seed noise)
+    accs = [
+        results["accuracy_2_processes"],
+        results["accuracy_b512_lr"],
+        results["accuracy_b512_2lr"],
+    ]
+    assert max(accs) - min(accs) < 0.03
