@@ -14,8 +14,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS_DIR = ROOT / "benchmarks" / "results"
+from benchmarks import parts
+from benchmarks.common import RESULTS_DIR, ROOT
+from benchmarks.parts import machine
+
 OUT_DIR = ROOT / "book" / "_generated"
 PAGE_DIR = (
     ROOT / "book"
@@ -51,132 +53,6 @@ def newest_per_device(
     return [best[d] for d in order]
 
 
-def _s(x: float | None, digits: int = 3) -> str:
-    return "–" if x is None else f"{x:.{digits}f}"
-
-
-def _flag(ok: bool) -> str:
-    return "met" if ok else "**not met**"
-
-
-def machine_line(data: dict[str, Any]) -> str:
-    m = data["machine"]
-    device = m["device"] if m["device"] == "cpu" else f"{m['device']} ({m['device_name']})"
-    line = (
-        f"Measured on **{data['date']}** on **{m['cpu']}** ({m['cores']} cores, "
-        f"{m['torch_threads']} PyTorch threads), PyTorch {m['torch']}, scikit-learn "
-        f"{m['scikit_learn']}, device **{device}**."
-    )
-    load = data.get("load_average_start")
-    if load:
-        line += f" Load average at the start: {load[0]:g} (1 min)."
-    if data.get("note"):
-        line += f" Note: {data['note']}"
-    return line
-
-
-def pipeline_section(p: dict[str, Any], figure: str | None) -> list[str]:
-    lines = [
-        "### One training epoch, three input pipelines",
-        "",
-        f"{p['model']}, {p['optimizer']} lr {p['lr']:g}, batch size {p['batch_size']}, "
-        f"{p['n_train']} training images, DataLoader num_workers={p['num_workers']}. "
-        f"Epochs interleaved ({p['order']}), {p['warmup_rounds']} warm-up round excluded, "
-        f"{p['rounds']} timed rounds: median and min–max.",
-        "",
-        "| pipeline | seconds per epoch (median) | min – max | × (c) |",
-        "|---|---:|---:|---:|",
-    ]
-    c = p["variants"].get("c", {}).get("median")
-    for v, row in p["variants"].items():
-        times = f"{c and row['median'] / c:.1f}×" if c else "–"
-        lines.append(
-            f"| ({v}) {row['label']} | {_s(row['median'])} | "
-            f"{_s(row['min'])} – {_s(row['max'])} | {times} |"
-        )
-    g = p.get("gemm")
-    if g:
-        lines.append(
-            f"| bare GEMMs of one epoch (forward + backward, `torch.mm`) | {_s(g['median'])} | "
-            f"{_s(g['min'])} – {_s(g['max'])} | {g['median'] / c:.2f}× |"
-        )
-    lines.append("")
-    if "ratio_a_over_c" in p:
-        lines.append(
-            f"- (a) / (c) = **{p['ratio_a_over_c']:.1f}×** (target ≥ "
-            f"{p['target_ratio_a_over_c']:g}: {_flag(p['meets_target'])})."
-        )
-    if g:
-        lines.append(
-            f"- Epoch (c) / GEMM time = **{g['ratio_epoch_over_gemm']:.2f}** (target ≤ "
-            f"{g['target_ratio_epoch_over_gemm']:g}: {_flag(g['meets_target'])}); the GEMMs "
-            f"run at {g['gflop_per_s']:g} GFLOP/s at best."
-        )
-    lines.append("")
-    if figure:
-        lines += [f"![Seconds per epoch for each input pipeline]({figure})", ""]
-    return lines
-
-
-def sklearn_section(s: dict[str, Any]) -> list[str]:
-    lines = [
-        "### scikit-learn vs PyTorch",
-        "",
-        f"{s['epochs']} epochs on {s['n_train']} training images, {s['preprocessing']}; "
-        f"test accuracy on {s['n_test']} test images; fit time median of {s['repeats']} "
-        f"(interleaved). Differences: {s['differences']}.",
-        "",
-        "| model | test accuracy | fit seconds (median) | min – max |",
-        "|---|---:|---:|---:|",
-    ]
-    for row in s["models"].values():
-        f = row["fit"]
-        lines.append(
-            f"| {row['label']} | {row['test_accuracy']:.4f} | {_s(f['median'], 1)} | "
-            f"{_s(f['min'], 1)} – {_s(f['max'], 1)} |"
-        )
-    return [*lines, ""]
-
-
-def course_section(c: dict[str, Any]) -> list[str]:
-    lines = [
-        "### The course itself",
-        "",
-        f"Each notebook run top to bottom ({c['runner']}).",
-        "",
-        "| notebook | seconds | ran cleanly |",
-        "|---|---:|---|",
-    ]
-    for nb in c["notebooks"]:
-        lines.append(f"| `{nb['name']}` | {nb['seconds']:.1f} | {'yes' if nb['ok'] else 'no'} |")
-    lines.append(
-        f"| **all notebooks** | **{c['notebooks_total_seconds']:.1f}** | "
-        f"target < {c['target_notebooks_total_seconds']:g} s: {_flag(c['meets_target'])} |"
-    )
-    b = c.get("book_build")
-    if b:
-        lines.append(
-            f"| book build (`{b['command']}`) | {_s(b['seconds'], 1)} | "
-            f"{'yes' if b['ok'] else 'no'} |"
-        )
-    claims = c.get("speed_claims") or []
-    if claims:
-        lines += [
-            "",
-            "The lessons' own speed claims, measured in the same runs "
-            "(`notebook` is the whole run; other names are timings the lesson records):",
-            "",
-            "| lesson | claim | measured | met |",
-            "|---|---|---:|---|",
-        ]
-        for claim in claims:
-            lines.append(
-                f"| {claim['lesson']} | `{claim['claim']}` | {claim['measured']} | "
-                f"{_flag(claim['met'])} |"
-            )
-    return [*lines, ""]
-
-
 def render_markdown(chosen: list[tuple[Path, dict[str, Any]]], figures: dict[str, str]) -> str:
     """The page body for the newest results per device (no title: the book page has one)."""
     lines = [
@@ -194,45 +70,24 @@ def render_markdown(chosen: list[tuple[Path, dict[str, Any]]], figures: dict[str
         lines += [
             f"## Results on {'the CPU' if device == 'cpu' else 'a GPU (' + device + ')'}",
             "",
-            machine_line(data),
+            machine.machine_line(data),
             f"Source: `{os.path.relpath(path, ROOT)}`.",
             "",
         ]
-        parts = data["parts"]
-        if "pipeline" in parts:
-            lines += pipeline_section(parts["pipeline"], figures.get(device))
-        if "sklearn" in parts:
-            lines += sklearn_section(parts["sklearn"])
-        if "course" in parts:
-            lines += course_section(parts["course"])
+        figure = figures.get(device)
+        for part in parts.reporters():
+            if part.key in data["parts"]:
+                lines += part.module.section(data["parts"][part.key], figure)
+                figure = None  # the figure goes with the first section that shows one
     return "\n".join(lines).rstrip() + "\n"
 
 
 def figure_panels(data: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, dict]]]]:
     """(title, x label, [(bar label, {median, min, max})]) for each part the results hold."""
-    parts = data["parts"]
     panels = []
-    if "pipeline" in parts:
-        p = parts["pipeline"]
-        rows = [(f"({v})\n{r['label']}", r) for v, r in p["variants"].items()]
-        if "gemm" in p:
-            rows.append(("bare GEMMs\n(one epoch)", p["gemm"]))
-        panels.append(("One epoch, 784-256-10, batch 256", "seconds per epoch", rows))
-    if "sklearn" in parts:
-        s = parts["sklearn"]
-        rows = [
-            (f"{name}\nacc {r['test_accuracy']:.3f}", r["fit"]) for name, r in s["models"].items()
-        ]
-        panels.append((f"Fit, (100,) hidden, {s['epochs']} epochs", "fit seconds", rows))
-    if "course" in parts and parts["course"]["notebooks"]:
-        c = parts["course"]
-        rows = [
-            (nb["name"].removesuffix(".ipynb"), {"median": nb["seconds"]}) for nb in c["notebooks"]
-        ]
-        if c.get("book_build") and c["book_build"]["seconds"] is not None:
-            rows.append(("book build", {"median": c["book_build"]["seconds"]}))
-        title = f"The course: notebooks total {c['notebooks_total_seconds']:.0f} s"
-        panels.append((title, "seconds", rows))
+    for part in parts.reporters():
+        if part.key in data["parts"]:
+            panels += part.module.figure_rows(data["parts"][part.key])
     return panels
 
 
@@ -282,6 +137,7 @@ def render_figure(data: dict[str, Any], path: Path) -> bool:
 
 
 def main(argv: list[str] | None = None) -> Path:
+    """Render the performance page and its figures."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__)
     parser.add_argument(
         "--results", type=Path, nargs="*", help="results files (default: benchmarks/results/*.json)"

@@ -178,3 +178,33 @@ def test_cuda_without_a_gpu_fails_with_a_clear_message() -> None:
     proc = run_module("benchmarks.run", "--smoke", "--device", "cuda", CUDA_VISIBLE_DEVICES="")
     assert proc.returncode != 0
     assert "no CUDA device" in proc.stderr
+
+
+def test_a_new_part_is_one_module_and_one_registry_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part registered in benchmarks.parts runs in run.py and appears in report.py's page."""
+    import types
+
+    from benchmarks import parts, report
+    from benchmarks import run as bench_run
+
+    fake = types.ModuleType("fake")
+    fake.run = lambda args, data, device: {"answer": 42}
+    fake.summary = lambda result: [f"  the answer is {result['answer']}"]
+    fake.section = lambda result, figure=None: [
+        "### Fake part",
+        "",
+        f"answer {result['answer']}",
+        "",
+    ]
+    fake.figure_rows = lambda result: []
+    registry = [*parts.PARTS, parts.Part("fake", fake, "fake", smoke=False, needs_data=False)]
+    monkeypatch.setattr(parts, "PARTS", registry)
+    out = tmp_path / "fake.json"
+    results = bench_run.main(["--only", "fake", "--out", str(out)])
+    assert results["parts"] == {"fake": {"answer": 42}}
+    saved = json.loads(out.read_text())
+    saved["settings"]["smoke"] = False
+    page = report.render_markdown([(out, saved)], {})
+    assert "### Fake part" in page and "answer 42" in page
