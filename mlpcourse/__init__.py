@@ -2,7 +2,7 @@
 
 Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``models`` (MLP),
 ``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures), ``env`` (seeds, device),
-``checkpoints`` (save/load), ``exercises`` (``check_*``: quick checks of a student's answer).
+``checkpoints`` (save/load), ``diagnostics`` (per-layer statistics), ``exercises`` (``check_*``: quick checks of a student's answer).
 Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
 
@@ -18,6 +18,7 @@ from mlpcourse.data import (
     make_students,
     train_val_split,
 )
+from mlpcourse.diagnostics import layer_statistics
 from mlpcourse.env import environment_summary, get_device, native_stderr_silenced, set_seed
 from mlpcourse.evaluation import accuracy, confusion_matrix, evaluate, predict, validate_labels
 from mlpcourse.exercises import (
@@ -27,13 +28,14 @@ from mlpcourse.exercises import (
     check_relu,
     check_softmax,
 )
-from mlpcourse.models import MLP, count_parameters, init_weights
+from mlpcourse.models import MLP, Residual, count_parameters, init_weights
 from mlpcourse.plotting import (
     plot_confusion_matrix,
     plot_decision_boundary,
     plot_histories,
     plot_history,
     plot_image_grid,
+    plot_layer_statistics,
     plot_parity,
 )
 from mlpcourse.training import History, fit
@@ -43,6 +45,7 @@ __version__ = "0.1.0"
 __all__ = [
     "FASHION_MNIST_CLASSES",
     "MLP",
+    "Residual",
     "CheckpointError",
     "DataNotFoundError",
     "FashionMNIST",
@@ -62,6 +65,7 @@ __all__ = [
     "flatten_images",
     "get_device",
     "init_weights",
+    "layer_statistics",
     "load_checkpoint",
     "load_fashion_mnist",
     "make_moons_split",
@@ -72,6 +76,7 @@ __all__ = [
     "plot_histories",
     "plot_history",
     "plot_image_grid",
+    "plot_layer_statistics",
     "plot_parity",
     "predict",
     "save_checkpoint",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "MLP", "count_parameters", "init_weights"]
+__all__ = ["ACTIVATIONS", "MLP", "NORMS", "Residual", "count_parameters", "init_weights"]
 
 ACTIVATIONS: dict[str, type[nn.Module]] = {
     "relu": nn.ReLU,
@@ -16,6 +16,29 @@ ACTIVATIONS: dict[str, type[nn.Module]] = {
     "tanh": nn.Tanh,
     "sigmoid": nn.Sigmoid,
 }
+
+
+NORMS: dict[str, type[nn.Module]] = {"batch": nn.BatchNorm1d, "layer": nn.LayerNorm}
+
+
+class Residual(nn.Module):
+    """A residual block: ``x + f(x)`` for a block ``f`` that keeps the width.
+
+    Introduced in lesson 07.
+
+    Parameters
+    ----------
+    block : nn.Module
+        The block ``f``; its output must have the shape of its input.
+    """
+
+    def __init__(self, block: nn.Module) -> None:
+        super().__init__()
+        self.block = block
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return ``x + block(x)``."""
+        return x + self.block(x)
 
 
 class MLP(nn.Sequential):
@@ -35,6 +58,11 @@ class MLP(nn.Sequential):
         One of ``ACTIVATIONS``: relu, leaky_relu, gelu, tanh, sigmoid.
     dropout : float, default 0.0
         Dropout probability after each hidden activation, in [0, 1).
+    norm : str, optional
+        "batch" (``BatchNorm1d``) or "layer" (``LayerNorm``) between each hidden Linear and its
+        activation (lesson 07).
+    residual : bool, default False
+        Wrap each hidden layer whose input and output widths match as ``x + f(x)`` (lesson 07).
     """
 
     def __init__(
@@ -44,11 +72,15 @@ class MLP(nn.Sequential):
         out_features: int,
         activation: str = "relu",
         dropout: float = 0.0,
+        norm: str | None = None,
+        residual: bool = False,
     ) -> None:
         if activation not in ACTIVATIONS:
             raise ValueError(
                 f"unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}"
             )
+        if norm is not None and norm not in NORMS:
+            raise ValueError(f"unknown norm {norm!r}; choose one of {sorted(NORMS)} or None")
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f"dropout is a probability in [0, 1), got {dropout}")
         sizes = [in_features, *hidden_sizes]
@@ -56,9 +88,16 @@ class MLP(nn.Sequential):
             raise ValueError(f"layer sizes must be positive, got {sizes + [out_features]}")
         layers: list[nn.Module] = [nn.Flatten()]
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
-            layers += [nn.Linear(fan_in, fan_out), ACTIVATIONS[activation]()]
+            hidden: list[nn.Module] = [nn.Linear(fan_in, fan_out)]
+            if norm is not None:
+                hidden.append(NORMS[norm](fan_out))
+            hidden.append(ACTIVATIONS[activation]())
             if dropout > 0:
-                layers.append(nn.Dropout(dropout))
+                hidden.append(nn.Dropout(dropout))
+            if residual and fan_in == fan_out:
+                layers.append(Residual(nn.Sequential(*hidden)))
+            else:
+                layers += hidden
         layers.append(nn.Linear(sizes[-1], out_features))
         super().__init__(*layers)
         self.in_features = in_features
@@ -66,6 +105,8 @@ class MLP(nn.Sequential):
         self.out_features = out_features
         self.activation = activation
         self.dropout = dropout
+        self.norm = norm
+        self.residual = residual
 
     def extra_repr(self) -> str:
         """Return the constructor's arguments, shown when the model is printed."""
@@ -73,10 +114,14 @@ class MLP(nn.Sequential):
             f"in_features={self.in_features}, hidden_sizes={self.hidden_sizes}, "
             f"out_features={self.out_features}, activation={self.activation!r}, "
             f"dropout={self.dropout}"
+            + (f", norm={self.norm!r}" if self.norm else "")
+            + (", residual=True" if self.residual else "")
         )
 
 
-def init_weights(model: nn.Module, scheme: str = "kaiming", seed: int | None = None) -> nn.Module:
+def init_weights(
+    model: nn.Module, scheme: str = "kaiming", seed: int | None = None, std: float | None = None
+) -> nn.Module:
     """Re-initialise every Linear layer with ``scheme``; biases become zero.
 
     Introduced in lesson 06.
@@ -86,17 +131,24 @@ def init_weights(model: nn.Module, scheme: str = "kaiming", seed: int | None = N
     model : nn.Module
         Its ``nn.Linear`` layers are re-initialised in place.
     scheme : str, default "kaiming"
-        "kaiming" (normal, for ReLU), "xavier" (uniform) or "default" (PyTorch's own).
+        "kaiming" (normal, for ReLU), "xavier" (uniform), "normal" (normal with standard
+        deviation ``std``, lesson 07) or "default" (PyTorch's own).
     seed : int, optional
         Seeds torch's generator first.
+    std : float, optional
+        The standard deviation for ``scheme="normal"`` (required there, unused otherwise).
 
     Returns
     -------
     nn.Module
         The same model.
     """
-    if scheme not in ("kaiming", "xavier", "default"):
-        raise ValueError(f"unknown init scheme {scheme!r}; use 'kaiming', 'xavier' or 'default'")
+    if scheme not in ("kaiming", "xavier", "normal", "default"):
+        raise ValueError(
+            f"unknown init scheme {scheme!r}; use 'kaiming', 'xavier', 'normal' or 'default'"
+        )
+    if scheme == "normal" and (std is None or std <= 0):
+        raise ValueError(f"scheme='normal' needs a positive std, got {std!r}")
     if seed is not None:
         torch.manual_seed(seed)
     for module in model.modules():
@@ -107,6 +159,8 @@ def init_weights(model: nn.Module, scheme: str = "kaiming", seed: int | None = N
             continue
         if scheme == "kaiming":
             nn.init.kaiming_normal_(module.weight, nonlinearity="relu")
+        elif scheme == "normal":
+            nn.init.normal_(module.weight, std=std)
         else:
             nn.init.xavier_uniform_(module.weight)
         if module.bias is not None:

@@ -347,3 +347,48 @@ def plot_parity(
     ax.legend(fontsize="small")
     fig.tight_layout()
     return fig
+
+
+def plot_layer_statistics(
+    runs: Mapping[str, Sequence[Mapping[str, Any]]],
+    keys: Sequence[str] = ("act_std", "grad_rms"),
+    log: bool = True,
+) -> Figure:
+    """Draw per-layer statistics (from :func:`mlpcourse.layer_statistics`), one line per run.
+
+    Introduced in lesson 07.
+
+    Parameters
+    ----------
+    runs : mapping of str to list of dict
+        Run name -> its per-layer statistics.
+    keys : sequence of str, default ("act_std", "grad_rms")
+        The statistics to draw, one panel each.
+    log : bool, default True
+        A logarithmic y axis (the values span orders of magnitude in deep networks).
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
+    labels = {
+        "act_mean": "activation mean",
+        "act_std": "activation std",
+        "dead_fraction": "fraction of dead units",
+        "grad_rms": "gradient RMS at the layer's output",
+        "weight_grad_rms": "weight-gradient RMS",
+    }
+    fig, axes = plt.subplots(1, len(keys), figsize=(5.2 * len(keys), 3.8), squeeze=False)
+    for ax, key in zip(axes[0], keys, strict=True):
+        for name, stats in runs.items():
+            layers = [row["layer"] for row in stats if not np.isnan(row[key])]
+            values = [row[key] for row in stats if not np.isnan(row[key])]
+            ax.plot(layers, values, marker="o", ms=3, label=name)
+        ax.set(xlabel="layer", ylabel=labels.get(key, key), title=labels.get(key, key))
+        if log:
+            ax.set_yscale("log")
+        ax.grid(alpha=0.3)
+    axes[0][0].legend(fontsize="small")
+    fig.tight_layout()
+    return fig

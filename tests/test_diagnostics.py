@@ -1,0 +1,95 @@
+"""mlpcourse.diagnostics and lesson 07's model options: per-layer statistics, norms, residual
+blocks and the 'normal' init (vanishing and exploding signals seen in numbers)."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import pytest
+import torch
+from torch import nn
+
+import mlpcourse as mlp
+
+
+def deep(scheme: str, std: float | None = None, **kwargs) -> nn.Module:
+    return mlp.init_weights(mlp.MLP(784, [256] * 9, 10, **kwargs), scheme, seed=0, std=std)
+
+
+@pytest.fixture(scope="module")
+def batch() -> tuple[torch.Tensor, torch.Tensor]:
+    gen = torch.Generator().manual_seed(0)
+    return torch.rand(256, 784, generator=gen), torch.randint(0, 10, (256,), generator=gen)
+
+
+def ratio(stats: list[dict]) -> float:
+    return stats[0]["grad_rms"] / stats[-1]["grad_rms"]
+
+
+def test_statistics_cover_every_linear_layer(batch) -> None:
+    stats = mlp.layer_statistics(deep("kaiming"), *batch)
+    assert [row["layer"] for row in stats] == list(range(1, 11))
+    assert stats[0]["shape"] == "784->256" and stats[-1]["shape"] == "256->10"
+    assert math.isnan(stats[-1]["act_std"])  # the output layer has no activation
+    assert all(0 <= row["dead_fraction"] <= 1 for row in stats[:-1])
+    assert all(row["grad_rms"] > 0 and row["weight_grad_rms"] > 0 for row in stats)
+
+
+def test_small_init_vanishes_kaiming_keeps_large_explodes(batch) -> None:
+    small = mlp.layer_statistics(deep("normal", std=0.01), *batch)
+    kaiming = mlp.layer_statistics(deep("kaiming"), *batch)
+    large = mlp.layer_statistics(deep("normal", std=0.2), *batch)
+    assert ratio(small) < 1e-6
+    assert 0.1 < ratio(kaiming) < 10
+    assert ratio(large) > 10
+    assert small[-2]["act_std"] < 1e-6 < 0.1 < kaiming[-2]["act_std"] < 10 < large[-2]["act_std"]
+
+
+def test_a_residual_path_carries_the_gradient_back(batch) -> None:
+    plain = mlp.layer_statistics(deep("normal", std=0.01), *batch)
+    residual = mlp.layer_statistics(deep("normal", std=0.01, residual=True), *batch)
+    assert ratio(residual) > 1e4 * ratio(plain)
+
+
+def test_statistics_leave_the_model_as_it_was(batch) -> None:
+    model = deep("kaiming", norm="batch")
+    model.eval()
+    before = [p.clone() for p in model.parameters()]
+    mlp.layer_statistics(model, *batch)
+    assert not model.training
+    assert all(p.grad is None or not p.grad.any() for p in model.parameters())
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+
+
+def test_bad_input_is_refused(batch) -> None:
+    X, y = batch
+    with pytest.raises(ValueError, match="no nn.Linear"):
+        mlp.layer_statistics(nn.Sequential(nn.ReLU()), X, y)
+    with pytest.raises(ValueError, match="one target per example"):
+        mlp.layer_statistics(deep("kaiming"), X, y[:10])
+
+
+def test_norms_residual_and_normal_init() -> None:
+    model = mlp.MLP(8, [16, 16], 3, norm="layer", residual=True)
+    assert isinstance(model[2], nn.LayerNorm) and isinstance(model[4], mlp.Residual)
+    assert model(torch.randn(5, 8)).shape == (5, 3)
+    assert "norm='layer'" in repr(model) and "residual=True" in repr(model)
+    assert [type(m) for m in mlp.MLP(8, [16], 3, norm="batch")][2] is nn.BatchNorm1d
+    plain = mlp.MLP(8, [16, 16], 3)
+    assert list(plain.state_dict()) == list(mlp.MLP(8, [16, 16], 3).state_dict())
+    with pytest.raises(ValueError, match="unknown norm"):
+        mlp.MLP(8, [16], 3, norm="group")
+    big = mlp.init_weights(mlp.MLP(1000, [500], 10), "normal", seed=0, std=0.05)
+    assert big[1].weight.std().item() == pytest.approx(0.05, rel=0.05)
+    with pytest.raises(ValueError, match="positive std"):
+        mlp.init_weights(big, "normal")
+
+
+def test_plot_layer_statistics(batch) -> None:
+    runs = {"kaiming": mlp.layer_statistics(deep("kaiming"), *batch)}
+    fig = mlp.plot_layer_statistics(runs, keys=("act_std", "dead_fraction", "grad_rms"))
+    axes = fig.axes
+    assert len(axes) == 3 and axes[0].get_yscale() == "log"
+    assert axes[2].get_xlabel() == "layer" and "gradient" in axes[2].get_ylabel()
+    plt.close(fig)
