@@ -4,9 +4,11 @@
   (:class:`DatasetSpec` describes one data set);
 - :mod:`mlpcourse.data.fashion_mnist`: Fashion-MNIST from its IDX files (lessons 04, 06-08, 10);
 - :mod:`mlpcourse.data.toy`: generated students and two moons (lessons 01-03);
+- :mod:`mlpcourse.data.diamonds`: ggplot2's diamonds table, shipped by plotnine (lesson 09);
 - :mod:`mlpcourse.data.splits`: minibatches of in-memory tensors and a seeded train/validation split.
 """
 
+from mlpcourse.data.diamonds import DIAMONDS_CATEGORIES, DIAMONDS_SPEC, load_diamonds
 from mlpcourse.data.download import (
     DataNotFoundError,
     DatasetSpec,
@@ -28,6 +30,9 @@ from mlpcourse.data.splits import batches, train_val_split, validate_same_length
 from mlpcourse.data.toy import make_moons_split, make_students
 
 __all__ = [
+    "DIAMONDS_CATEGORIES",
+    "DIAMONDS_SPEC",
+    "load_diamonds",
     "FASHION_MNIST_CLASSES",
     "FASHION_MNIST_FILES",
     "FASHION_MNIST_SPEC",
