@@ -29,7 +29,7 @@ from mlpcourse.exercises import (
     check_relu,
     check_softmax,
 )
-from mlpcourse.models import MLP, Residual, count_parameters, init_weights
+from mlpcourse.models import MLP, Residual, TabularMLP, count_parameters, init_weights
 from mlpcourse.plotting import (
     plot_confusion_matrix,
     plot_decision_boundary,
@@ -47,6 +47,7 @@ __all__ = [
     "FASHION_MNIST_CLASSES",
     "MLP",
     "Residual",
+    "TabularMLP",
     "CheckpointError",
     "DataNotFoundError",
     "FashionMNIST",

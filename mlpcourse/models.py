@@ -7,7 +7,15 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "MLP", "NORMS", "Residual", "count_parameters", "init_weights"]
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "NORMS",
+    "Residual",
+    "TabularMLP",
+    "count_parameters",
+    "init_weights",
+]
 
 ACTIVATIONS: dict[str, type[nn.Module]] = {
     "relu": nn.ReLU,
@@ -117,6 +125,62 @@ class MLP(nn.Sequential):
             + (f", norm={self.norm!r}" if self.norm else "")
             + (", residual=True" if self.residual else "")
         )
+
+
+class TabularMLP(nn.Module):
+    """An MLP for a table: numeric columns plus categories, each category a learned vector.
+
+    The input is one float tensor per batch: the ``n_numeric`` (scaled) numeric columns first,
+    then one column per categorical feature holding its integer code (0..cardinality-1). Each
+    code is looked up in its own ``nn.Embedding`` and the vectors are concatenated with the
+    numeric columns before the MLP. Packing codes into the same tensor lets ``mlp.fit`` and
+    ``mlp.batches`` train it like any other model. Introduced in lesson 09.
+
+    Parameters
+    ----------
+    n_numeric : int
+        Numeric columns at the start of each row.
+    cardinalities : sequence of int
+        Number of categories of each categorical column, in order.
+    embedding_dim : int
+        Length of every category's learned vector.
+    hidden_sizes : sequence of int
+        Hidden layer sizes of the MLP on top.
+    out_features : int, default 1
+        Outputs (1 for regression).
+    """
+
+    def __init__(
+        self,
+        n_numeric: int,
+        cardinalities: Sequence[int],
+        embedding_dim: int,
+        hidden_sizes: Sequence[int],
+        out_features: int = 1,
+    ) -> None:
+        super().__init__()
+        if n_numeric < 0 or embedding_dim < 1 or any(c < 1 for c in cardinalities):
+            raise ValueError(
+                "n_numeric must be >= 0, embedding_dim >= 1 and every cardinality >= 1, got "
+                f"{n_numeric}, {embedding_dim}, {list(cardinalities)}"
+            )
+        self.n_numeric = n_numeric
+        self.cardinalities = tuple(cardinalities)
+        self.embeddings = nn.ModuleList(nn.Embedding(c, embedding_dim) for c in cardinalities)
+        width = n_numeric + embedding_dim * len(self.cardinalities)
+        self.mlp = MLP(width, hidden_sizes, out_features)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """Return the outputs for rows ``[numeric columns | category codes]``."""
+        expected = self.n_numeric + len(self.cardinalities)
+        if X.ndim != 2 or X.shape[1] != expected:
+            raise ValueError(
+                f"expected rows of {self.n_numeric} numeric columns and {len(self.cardinalities)} "
+                f"category codes ({expected} columns), got shape {tuple(X.shape)}"
+            )
+        numeric, codes = X[:, : self.n_numeric], X[:, self.n_numeric :].long()
+        vectors = [emb(codes[:, i]) for i, emb in enumerate(self.embeddings)]
+        return self.mlp(torch.cat([numeric, *vectors], dim=1))
 
 
 def init_weights(

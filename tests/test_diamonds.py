@@ -66,3 +66,22 @@ def test_a_root_with_a_verified_copy_is_used_first(no_other_copies: Path) -> Non
     root.mkdir()
     (root / "diamonds.csv").write_bytes(source.read_bytes())
     assert len(mlp.load_diamonds(root=root)) == 53940
+
+
+def test_tabular_mlp_embeds_codes_and_checks_its_input() -> None:
+    import torch
+
+    model = mlp.TabularMLP(2, [3, 4], embedding_dim=2, hidden_sizes=[8])
+    X = torch.tensor([[0.5, -1.0, 2.0, 3.0], [0.1, 0.2, 0.0, 0.0]])
+    assert model(X).shape == (2, 1)
+    assert [e.weight.shape for e in model.embeddings] == [(3, 2), (4, 2)]
+    # a row's output depends on its category's vector
+    before = model(X).detach().clone()
+    with torch.no_grad():
+        model.embeddings[0].weight[2] += 1.0
+    after = model(X).detach()
+    assert not torch.equal(before[0], after[0]) and torch.equal(before[1], after[1])
+    with pytest.raises(ValueError, match="2 numeric columns and 2 category codes"):
+        model(torch.zeros(3, 5))
+    with pytest.raises(ValueError, match="cardinality"):
+        mlp.TabularMLP(2, [0], embedding_dim=2, hidden_sizes=[8])
