@@ -2,7 +2,7 @@
 
 Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``models`` (MLP),
 ``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures), ``env`` (seeds, device),
-``checkpoints`` (save/load), ``diagnostics`` (per-layer statistics), ``exercises`` (``check_*``: quick checks of a student's answer).
+``checkpoints`` (save/load), ``diagnostics`` (per-layer statistics), ``tuning`` (learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
 Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
 
@@ -37,9 +37,11 @@ from mlpcourse.plotting import (
     plot_history,
     plot_image_grid,
     plot_layer_statistics,
+    plot_lr_range_test,
     plot_parity,
 )
 from mlpcourse.training import History, fit
+from mlpcourse.tuning import LRRangeTest, lr_range_test
 
 __version__ = "0.1.0"
 
@@ -52,6 +54,7 @@ __all__ = [
     "DataNotFoundError",
     "FashionMNIST",
     "History",
+    "LRRangeTest",
     "accuracy",
     "batches",
     "check_accuracy",
@@ -71,6 +74,7 @@ __all__ = [
     "load_checkpoint",
     "load_diamonds",
     "load_fashion_mnist",
+    "lr_range_test",
     "make_moons_split",
     "make_students",
     "native_stderr_silenced",
@@ -80,6 +84,7 @@ __all__ = [
     "plot_history",
     "plot_image_grid",
     "plot_layer_statistics",
+    "plot_lr_range_test",
     "plot_parity",
     "predict",
     "save_checkpoint",

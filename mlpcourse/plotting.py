@@ -392,3 +392,33 @@ def plot_layer_statistics(
     axes[0][0].legend(fontsize="small")
     fig.tight_layout()
     return fig
+
+
+def plot_lr_range_test(result: Any, ax: Axes | None = None) -> Figure:
+    """Draw a learning-rate range test: smoothed loss against learning rate, log x axis.
+
+    Introduced in lesson 08.
+
+    Parameters
+    ----------
+    result : LRRangeTest
+        What :func:`mlpcourse.lr_range_test` returned.
+    ax : Axes, optional
+        Draw into these axes instead of a new figure.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure, with the suggested rate marked.
+    """
+    fig, ax = _new_ax(ax, (6.5, 4))
+    ax.plot(result.lrs, result.losses, color="tab:blue", label="training loss (smoothed)")
+    ax.axvline(
+        result.suggestion, color="tab:red", ls="--", label=f"suggested lr = {result.suggestion:.2g}"
+    )
+    ax.set_xscale("log")
+    ax.set(xlabel="learning rate (log scale)", ylabel="loss", title="Learning-rate range test")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig

@@ -174,6 +174,7 @@ def fit(
     scheduler: torch.optim.lr_scheduler.LRScheduler
     | torch.optim.lr_scheduler.ReduceLROnPlateau
     | None = None,
+    scheduler_interval: str = "epoch",
     early_stopping_patience: int | None = None,
     metric: MetricFn | None = accuracy,
     metric_name: str = "accuracy",
@@ -209,7 +210,10 @@ def fit(
     val_data : tuple of torch.Tensor, optional
         ``(X_val, y_val)``, evaluated after each epoch.
     scheduler : LRScheduler or ReduceLROnPlateau, optional
-        Stepped once per epoch (on the validation loss for ``ReduceLROnPlateau``).
+        Stepped once per epoch (on the validation loss for ``ReduceLROnPlateau``), or once per
+        batch with ``scheduler_interval="batch"``.
+    scheduler_interval : str, default "epoch"
+        "epoch", or "batch" for schedules defined in steps such as ``OneCycleLR`` (lesson 08).
     early_stopping_patience : int, optional
         Epochs without a better validation loss before stopping (needs ``val_data``).
     metric : callable or None, default accuracy
@@ -242,6 +246,17 @@ def fit(
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be at least 1 (a whole number), got {epochs!r}")
     _require_batch_size(batch_size)
+    if scheduler_interval not in ("epoch", "batch"):
+        raise ValueError(
+            f"scheduler_interval must be 'epoch' or 'batch', got {scheduler_interval!r}"
+        )
+    if scheduler_interval == "batch" and isinstance(
+        scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau
+    ):
+        raise ValueError(
+            "ReduceLROnPlateau watches an epoch's loss: use scheduler_interval='epoch'"
+        )
+    per_batch = scheduler if scheduler_interval == "batch" else None
     trainable = {id(p) for p in model.parameters() if p.requires_grad}
     held = {id(p) for group in optimizer.param_groups for p in group["params"]}
     if trainable and not trainable & held:
@@ -284,6 +299,8 @@ def fit(
                 optimizer.zero_grad()  # clear old gradients
                 loss.backward()  # backward: compute new gradients
                 optimizer.step()  # update the weights
+                if per_batch is not None:
+                    per_batch.step()
                 batch_losses[b] = loss.detach()
                 loss_sum += loss.detach() * len(xb)
                 if metric is accuracy:  # labels were checked above: count on the device, no sync
@@ -305,7 +322,7 @@ def fit(
                 monitored = val_loss
             if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
                 scheduler.step(monitored)
-            elif scheduler is not None:
+            elif scheduler is not None and per_batch is None:
                 scheduler.step()
             history.seconds.append(time.perf_counter() - start)
             if bar is not None:
