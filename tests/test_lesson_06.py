@@ -70,7 +70,7 @@ def test_combined_remedies_beat_the_baseline(results: dict) -> None:
 
 
 # "Training in under three minutes on two CPU cores" is a speed claim: benchmarks/run.py checks
-# it (LESSON_SPEED_CLAIMS), since timings belong in benchmarks, not in tests.
+# it (the notebook metadata's speed_claims), since timings belong in benchmarks, not in tests.
 def test_final_mlp_beats_the_sklearn_benchmark(results: dict) -> None:
     # Zalando's best MLPClassifier row is 0.871; the lesson promises at least 0.895.
     assert results["test_accuracy"] >= 0.895
