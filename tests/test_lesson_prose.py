@@ -1,0 +1,33 @@
+"""How each lesson argues, checked on its committed outputs without running it: every number the
+prose quotes is one an output prints (or a setting in the code, or a cited source); the prose
+never talks to learners about tests; the book does not show the ``results`` cell."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tools.lessons import cells_tagged, harness_talk, lesson_notebooks, source, unbacked_numbers
+
+NOTEBOOKS = lesson_notebooks()
+
+
+def test_lessons_found() -> None:
+    assert len(NOTEBOOKS) >= 6, "no lesson notebooks found in notebooks/"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_quoted_numbers_are_the_printed_ones(notebook: Path) -> None:
+    assert unbacked_numbers(json.loads(notebook.read_text())) == []
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_prose_speaks_to_learners(notebook: Path) -> None:
+    nb = json.loads(notebook.read_text())
+    assert harness_talk(nb) == []
+    (results,) = cells_tagged(nb, "results")
+    assert "remove-cell" in results["metadata"]["tags"], "the book must not show the results cell"
+    headings = [source(c).strip() for c in nb["cells"] if c["cell_type"] == "markdown"]
+    assert not any(h.lstrip("#").strip().lower() == "results" for h in headings)
