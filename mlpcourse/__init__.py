@@ -39,6 +39,7 @@ from mlpcourse.plotting import (
     plot_layer_statistics,
     plot_lr_range_test,
     plot_parity,
+    plot_small_multiples,
 )
 from mlpcourse.training import History, fit
 from mlpcourse.tuning import LRRangeTest, lr_range_test
@@ -86,6 +87,7 @@ __all__ = [
     "plot_layer_statistics",
     "plot_lr_range_test",
     "plot_parity",
+    "plot_small_multiples",
     "predict",
     "save_checkpoint",
     "set_seed",

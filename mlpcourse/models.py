@@ -186,7 +186,7 @@ class TabularMLP(nn.Module):
 def init_weights(
     model: nn.Module, scheme: str = "kaiming", seed: int | None = None, std: float | None = None
 ) -> nn.Module:
-    """Re-initialise every Linear layer with ``scheme``; biases become zero.
+    """Re-initialise every Linear layer with ``scheme``; biases become zero (except "default").
 
     Introduced in lesson 06.
 

@@ -25,6 +25,7 @@ __all__ = [
     "plot_history",
     "plot_image_grid",
     "plot_parity",
+    "plot_small_multiples",
 ]
 
 
@@ -108,6 +109,122 @@ def plot_histories(
     ax.set(xlabel="epoch", ylabel=key.replace("_", " "))
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def _seed_band(
+    histories: Sequence[History], field: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Epochs, mean and standard deviation of a History field over runs of different lengths."""
+    longest = max(len(getattr(h, field)) for h in histories)
+    values = np.full((len(histories), longest), np.nan)
+    for i, history in enumerate(histories):
+        row = getattr(history, field)
+        values[i, : len(row)] = row
+    counts = np.sum(~np.isnan(values), axis=0)
+    mean = np.nanmean(values, axis=0)
+    centred = np.where(np.isnan(values), 0.0, values - mean)
+    sd = np.sqrt(np.sum(centred**2, axis=0) / np.maximum(counts - 1, 1))
+    return np.arange(1, longest + 1), mean, np.where(counts > 1, sd, 0.0)
+
+
+def plot_small_multiples(
+    runs: Mapping[str, History | Sequence[History]],
+    baseline: str,
+    key: str = "loss",
+    ncols: int = 4,
+    log: bool = False,
+) -> Figure:
+    """Draw one panel per run against the baseline, training and validation curves in each.
+
+    Introduced in lesson 06.
+
+    Every panel shows the baseline in grey and one other run in colour, training dashed and
+    validation solid, so each run is compared with the baseline and not with a tangle of the
+    others. A run given as several histories (one per seed) is drawn as the mean per epoch with
+    a band of plus or minus one standard deviation; where runs stopped early, each epoch
+    averages the seeds that reached it.
+
+    Parameters
+    ----------
+    runs : mapping of str to History or sequence of History
+        Run name -> its history, or its histories over seeds. Must hold ``baseline``.
+    baseline : str
+        The name of the run every panel is compared with.
+    key : str, default "loss"
+        "loss" draws ``train_loss`` and ``val_loss``; "metric" draws ``train_metric`` and
+        ``val_metric`` (labelled with the history's metric name).
+    ncols : int, default 4
+        Panels per row.
+    log : bool, default False
+        A logarithmic y axis (for losses that span orders of magnitude).
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure, one panel per run other than the baseline.
+    """
+    if key not in ("loss", "metric"):
+        raise ValueError(f"key must be 'loss' or 'metric', got {key!r}")
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive whole number, got {ncols!r}")
+    groups = {
+        name: [value] if isinstance(value, History) else list(value) for name, value in runs.items()
+    }
+    if baseline not in groups:
+        raise ValueError(f"baseline {baseline!r} is not among the runs {sorted(groups)}")
+    others = [name for name in groups if name != baseline]
+    if not others:
+        raise ValueError("give at least one run besides the baseline to compare with it")
+    for name, histories in groups.items():
+        if not histories or not all(isinstance(h, History) for h in histories):
+            raise TypeError(f"run {name!r} must be a History or a non-empty list of them")
+        if not all(h.val_loss for h in histories):
+            raise ValueError(f"run {name!r} has no validation curve (was val_data given to fit?)")
+    nrows = -(-len(others) // ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(3.3 * ncols, 2.9 * nrows),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
+    ylabel = "loss" if key == "loss" else groups[baseline][0].metric_name
+    styles = (("train", "--", "training"), ("val", "-", "validation"))
+
+    def draw(ax: Axes, histories: list[History], color: str, who: str) -> None:
+        for prefix, ls, label in styles:
+            epochs, mean, sd = _seed_band(histories, f"{prefix}_{key}")
+            ax.plot(epochs, mean, color=color, ls=ls, lw=1.6, label=f"{who}, {label}")
+            if len(histories) > 1:
+                ax.fill_between(epochs, mean - sd, mean + sd, color=color, alpha=0.15, lw=0)
+
+    for index, ax in enumerate(axes.flat):
+        if index >= len(others):
+            ax.axis("off")
+            continue
+        name = others[index]
+        draw(ax, groups[baseline], "0.55", baseline)
+        draw(ax, groups[name], "tab:blue", "this run")
+        ax.set_title(name, fontsize="medium")
+        ax.grid(alpha=0.3)
+        if log:
+            ax.set_yscale("log")
+        if index % ncols == 0:
+            ax.set_ylabel(ylabel + (" (log scale)" if log else ""))
+        if index + ncols >= len(others):
+            ax.set_xlabel("epoch")
+            ax.xaxis.set_tick_params(labelbottom=True)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    n_seeds = sorted({len(h) for h in groups.values()})
+    band = " (mean over seeds, band ±1 sd)" if n_seeds != [1] else ""
+    if len(others) < nrows * ncols:
+        spare = axes.flat[len(others)]
+        spare.legend(handles, labels, loc="center", fontsize="small", title=f"curves{band}")
+    else:
+        axes.flat[0].legend(handles, labels, fontsize="x-small")
     fig.tight_layout()
     return fig
 

@@ -1,4 +1,8 @@
-"""Lesson 06 (regularization): run the notebook under another seed and check its claims."""
+"""Lesson 06 (regularization): run the notebook under another seed and check its conclusions.
+
+The notebook repeats every experiment over three seeds (7, 8, 9 here) and reports means and
+standard deviations; each test below names the statement of the lesson it checks.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,13 @@ from tools.lessons import run_notebook
 pytestmark = pytest.mark.slow
 
 SEED = 7  # the notebook's default is 0
+EPOCHS = 30  # the experiments' epochs (the notebook's default)
+PATIENCE = 10  # early stopping's patience in the experiments
+PLATEAU_PATIENCE = 3
 
-SINGLE_REMEDIES = ("dropout", "weight_decay", "early_stopping", "reduce_lr_on_plateau")
-ALL_RUNS = ("baseline", *SINGLE_REMEDIES, "xavier_init", "kaiming_init", "combined")
+REGULARIZERS = ("dropout", "weight_decay", "early_stopping", "reduce_lr_on_plateau")
+INITS = ("xavier_init", "kaiming_init")
+ALL_RUNS = ("baseline", *REGULARIZERS, *INITS, "combined")
 
 
 @pytest.fixture(scope="module")
@@ -21,61 +29,94 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def test_results_hold_every_run(results: dict) -> None:
+    assert results["n_seeds"] >= 3
     for name in ALL_RUNS:
         assert 0.5 < results[f"val_accuracy_{name}"] <= 1.0, name
         assert results[f"val_loss_{name}"] > 0, name
+        assert results[f"lowest_val_loss_{name}"] <= results[f"val_loss_{name}"] + 1e-9, name
+        assert results[f"val_loss_sd_{name}"] >= 0, name
 
 
 def test_baseline_overfits(results: dict) -> None:
-    # After its best epoch the training loss keeps falling while the validation loss rises.
+    # After its best epoch the training loss keeps falling while the validation loss rises ...
     assert results["overfit_train_loss_drop"] > 0.1
     assert results["overfit_val_loss_rise"] > 0.1
-    assert results["overfit_best_epoch"] < 25  # of 30: the rise is seen for several epochs
-    # The training accuracy ends far above the validation accuracy.
+    assert results["overfit_best_epoch"] <= 20  # "within a dozen epochs": the rise is long
+    # ... and the training accuracy ends far above the validation accuracy.
     assert results["overfit_train_accuracy"] - results["overfit_val_accuracy"] > 0.08
 
 
 def test_accuracy_suffers_less_than_loss(results: dict) -> None:
     # "the validation accuracy suffers much less than the validation loss"
     assert results["overfit_val_accuracy"] > results["overfit_best_val_accuracy"] - 0.03
+    accuracy_drop = 1 - results["overfit_val_accuracy"] / results["overfit_best_val_accuracy"]
+    loss_rise = results["overfit_val_loss_rise"] / results["overfit_val_loss_min"]
+    assert loss_rise > 3 * accuracy_drop
 
 
-def test_single_remedies_lower_the_validation_loss(results: dict) -> None:
-    for name in SINGLE_REMEDIES:
-        assert results[f"val_loss_{name}"] < results["val_loss_baseline"], name
+def test_against_the_returned_model_every_regularizer_wins(results: dict) -> None:
+    for name in REGULARIZERS:
+        assert results[f"val_loss_{name}"] < results["val_loss_baseline"] - 0.08, name
+        assert results[f"val_accuracy_{name}"] > results["val_accuracy_baseline"], name
+
+
+def test_at_the_best_epoch_early_stopping_and_the_plateau_tie_the_baseline(results: dict) -> None:
+    # early stopping hands back the baseline's best epoch (same weights, same minibatches)
+    assert results["lowest_val_loss_change_early_stopping"] == pytest.approx(0.0, abs=0.01)
+    assert results["lowest_val_loss_change_sd_early_stopping"] < 0.01
+    # the plateau schedule acts after the minimum: level with the baseline within the noise
+    assert abs(results["lowest_val_loss_change_reduce_lr_on_plateau"]) < 0.015
 
 
 def test_early_stopping_stops_and_restores_the_best_epoch(results: dict) -> None:
-    assert results["early_stopping_epochs_run"] < 30  # the experiments' epochs
-    assert results["early_stopping_best_epoch"] <= results["early_stopping_epochs_run"] - 10
-    assert results["val_loss_early_stopping"] <= results["val_loss_baseline"] - 0.1
+    assert results["early_stopping_epochs_run"] < EPOCHS
+    assert results["early_stopping_best_epoch"] == results["early_stopping_epochs_run"] - PATIENCE
+    assert results["early_stopping_best_epoch"] == results["baseline_best_epoch"]
+
+
+def test_plateau_lowers_the_rate_after_more_than_patience_epochs(results: dict) -> None:
+    # best at epoch b; epochs b+1 .. b+4 without progress; epoch b+5 trains at the lower rate
+    assert results["plateau_first_lower_epoch"] > 0
+    gap = results["plateau_first_lower_epoch"] - results["plateau_last_minimum_epoch"]
+    assert gap == PLATEAU_PATIENCE + 2
+
+
+def test_dropout_lowers_the_best_validation_loss(results: dict) -> None:
+    assert results["lowest_val_loss_change_dropout"] < 0
+    assert abs(results["lowest_val_loss_change_weight_decay"]) < 0.04  # small either way
 
 
 def test_initialisation_is_not_a_regularizer(results: dict) -> None:
-    for name in ("xavier_init", "kaiming_init"):
+    for name in INITS:
         # the validation loss still climbs well above its minimum ...
         assert results[f"val_loss_{name}"] - results[f"lowest_val_loss_{name}"] > 0.1, name
-        # ... and the accuracy stays within three points of the baseline's
-        assert abs(results[f"val_accuracy_{name}"] - results["val_accuracy_baseline"]) < 0.03
+        # ... and after 30 epochs it stays far above every regularizer's
+        worst_regularizer = max(results[f"val_loss_{r}"] for r in REGULARIZERS)
+        assert results[f"val_loss_{name}"] > worst_regularizer + 0.05, name
 
 
-def test_accuracy_differences_are_a_few_points_at_most(results: dict) -> None:
-    for name in ALL_RUNS:
-        assert abs(results[f"val_accuracy_{name}"] - results["val_accuracy_baseline"]) < 0.04, name
-
-
-def test_combined_remedies_beat_the_baseline(results: dict) -> None:
-    assert results["val_accuracy_combined"] > results["val_accuracy_baseline"]
+def test_combined_remedies_are_best(results: dict) -> None:
     assert results["val_loss_combined"] == min(results[f"val_loss_{n}"] for n in ALL_RUNS)
+    lowest = min(results[f"lowest_val_loss_{n}"] for n in ALL_RUNS)
+    assert results["lowest_val_loss_combined"] <= lowest + 0.01
+    assert results["lowest_val_loss_change_combined"] < 0
+    assert results["best_epoch_val_accuracy_combined"] > results["best_epoch_val_accuracy_baseline"]
 
 
-# "Training in under three minutes on two CPU cores" is a speed claim: benchmarks/run.py checks
-# it (the notebook metadata's speed_claims), since timings belong in benchmarks, not in tests.
+def test_accuracy_moves_much_less_than_loss(results: dict) -> None:
+    # "At the best epoch every remedy is within about one point of the baseline"
+    base = results["best_epoch_val_accuracy_baseline"]
+    for name in ALL_RUNS:
+        assert abs(results[f"best_epoch_val_accuracy_{name}"] - base) < 0.02, name
+
+
+# "Training in under a minute on two CPU cores" is a speed claim in the notebook's metadata:
+# `make bench` checks it, since timings belong in benchmarks, not in tests.
 def test_final_mlp_beats_the_sklearn_benchmark(results: dict) -> None:
-    # Zalando's best MLPClassifier row is 0.871; the lesson promises at least 0.895.
+    # Zalando's best MLPClassifier row is 0.871; the final model scored 0.8990 at seed 0.
     assert results["test_accuracy"] >= 0.895
-    # "within two percentage points of the validation accuracy"
-    assert abs(results["test_accuracy"] - results["final_val_accuracy"]) < 0.02
+    # "0.0012 below the validation accuracy": close to it, whichever side
+    assert abs(results["test_accuracy"] - results["final_val_accuracy"]) < 0.015
 
 
 def test_reloaded_checkpoint_gives_the_same_accuracy(results: dict) -> None:

@@ -11,10 +11,10 @@ import pytest
 
 from tools.lessons import cells_tagged, harness_talk, lesson_notebooks, source, unbacked_numbers
 
-# The lessons written to the standard of CONTRIBUTING.md's "How a lesson argues". Lessons 01-06
+# The lessons written to the standard of CONTRIBUTING.md's "How a lesson argues". Lessons 01-05
 # predate it: they join this list as they are reworked (the open rigor issue), not before, so
 # that this check stays one that passes only on prose that really quotes its outputs.
-NOTEBOOKS = [p for p in lesson_notebooks() if int(p.name[:2]) >= 7]
+NOTEBOOKS = [p for p in lesson_notebooks() if int(p.name[:2]) >= 6]
 
 
 def test_lessons_found() -> None:

@@ -17,6 +17,7 @@ from mlpcourse.plotting import (
     plot_history,
     plot_image_grid,
     plot_parity,
+    plot_small_multiples,
 )
 
 
@@ -98,3 +99,46 @@ def test_parity_plot_reports_r2() -> None:
     assert "R² = 0.800" in legend[1] and fig.axes[0].get_xlabel() == "true price"
     with pytest.raises(ValueError, match="y_pred has 2"):
         plot_parity([1, 2, 3], [1, 2])
+
+
+def test_small_multiples_one_panel_per_run_against_the_baseline() -> None:
+    short = _history()
+    short.epoch, short.train_loss, short.train_metric = [1, 2], [1.0, 0.5], [0.5, 0.75]
+    short.val_loss, short.val_metric = [0.8, 0.6], [0.6, 0.7]
+    short.lr, short.seconds = [0.1] * 2, [0.5] * 2
+    runs = {"base": [_history(), _history()], "a": [_history(), short], "b": _history()}
+    fig = plot_small_multiples(runs, baseline="base", ncols=3)
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in panels] == ["a", "b"]
+    for ax in panels:  # baseline and run, training and validation: four curves each
+        assert len(ax.lines) == 4 and ax.get_xlabel() == "epoch"
+    assert panels[0].get_ylabel() == "loss"
+    # seeds of different lengths: epoch 3 averages the one seed that reached it
+    run_val = panels[0].lines[3]
+    assert list(run_val.get_xdata()) == [1, 2, 3]
+    assert np.allclose(run_val.get_ydata(), [0.85, 0.65, 0.75])
+    legend = fig.axes[2].get_legend()  # the spare third panel holds the legend
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "base, training",
+        "base, validation",
+        "this run, training",
+        "this run, validation",
+    ]
+    fig = plot_small_multiples(runs, baseline="base", key="metric", ncols=2, log=True)
+    assert fig.axes[0].get_ylabel() == "accuracy (log scale)"
+    assert fig.axes[0].get_yscale() == "log"
+
+
+def test_small_multiples_reject_bad_input() -> None:
+    with pytest.raises(ValueError, match="baseline 'x' is not among"):
+        plot_small_multiples({"a": _history()}, baseline="x")
+    with pytest.raises(ValueError, match="at least one run besides"):
+        plot_small_multiples({"a": _history()}, baseline="a")
+    with pytest.raises(ValueError, match="key must be 'loss' or 'metric'"):
+        plot_small_multiples({"a": _history(), "b": _history()}, baseline="a", key="lr")
+    with pytest.raises(ValueError, match="ncols must be"):
+        plot_small_multiples({"a": _history(), "b": _history()}, baseline="a", ncols=0)
+    with pytest.raises(ValueError, match="no validation curve"):
+        plot_small_multiples({"a": _history(), "b": _history(with_val=False)}, baseline="a")
+    with pytest.raises(TypeError, match="non-empty list"):
+        plot_small_multiples({"a": _history(), "b": []}, baseline="a")
