@@ -1,12 +1,19 @@
 """mlpcourse: the helpers shared by the course notebooks, used as ``import mlpcourse as mlp``.
 
 Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``models`` (MLP),
-``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures), ``env`` (seeds, device),
+``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures of data and predictions), ``curves`` (training curves), ``env`` (seeds, device),
 ``checkpoints`` (save/load), ``diagnostics`` (per-layer statistics), ``tuning`` (learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
 Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
 
 from mlpcourse.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
+from mlpcourse.curves import (
+    plot_histories,
+    plot_history,
+    plot_layer_statistics,
+    plot_lr_range_test,
+    plot_small_multiples,
+)
 from mlpcourse.data import (
     FASHION_MNIST_CLASSES,
     DataNotFoundError,
@@ -33,13 +40,8 @@ from mlpcourse.models import MLP, Residual, TabularMLP, count_parameters, init_w
 from mlpcourse.plotting import (
     plot_confusion_matrix,
     plot_decision_boundary,
-    plot_histories,
-    plot_history,
     plot_image_grid,
-    plot_layer_statistics,
-    plot_lr_range_test,
     plot_parity,
-    plot_small_multiples,
 )
 from mlpcourse.training import History, fit
 from mlpcourse.tuning import LRRangeTest, lr_range_test

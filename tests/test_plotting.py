@@ -10,14 +10,12 @@ from matplotlib.figure import Figure
 from sklearn.linear_model import LogisticRegression
 
 from mlpcourse import MLP, History
+from mlpcourse.curves import plot_histories, plot_history, plot_small_multiples
 from mlpcourse.plotting import (
     plot_confusion_matrix,
     plot_decision_boundary,
-    plot_histories,
-    plot_history,
     plot_image_grid,
     plot_parity,
-    plot_small_multiples,
 )
 
 
