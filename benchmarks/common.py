@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -34,6 +35,14 @@ def summarize(seconds: list[float]) -> dict[str, Any]:
         "max": round(max(seconds), 4),
         "n": len(seconds),
     }
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def write_json(path: Path, obj: dict[str, Any]) -> None:

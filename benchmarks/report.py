@@ -77,8 +77,11 @@ def render_markdown(chosen: list[tuple[Path, dict[str, Any]]], figures: dict[str
         figure = figures.get(device)
         for part in parts.reporters():
             if part.key in data["parts"]:
-                lines += part.module.section(data["parts"][part.key], figure)
-                figure = None  # the figure goes with the first section that shows one
+                result = data["parts"][part.key]
+                # The figure goes with the first section that draws a panel of it.
+                drawn = figure if part.module.figure_rows(result) else None
+                lines += part.module.section(result, drawn)
+                figure = None if drawn else figure
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -18,13 +18,13 @@ from typing import Any
 import torch
 
 from benchmarks import parts
-from benchmarks.common import RESULTS_DIR, ROOT, SCHEMA_VERSION, write_json
+from benchmarks.common import RESULTS_DIR, SCHEMA_VERSION, positive_int, write_json
 from benchmarks.parts import machine
 from mlpcourse import get_device, load_fashion_mnist
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Parse the command line."""
+    """Parse the command line: the common options, then each part's own (its ``add_arguments``)."""
     names = [part.name for part in parts.PARTS]  # read from the registry on every call
     smoke = [part.name for part in parts.PARTS if part.smoke]
     parser = argparse.ArgumentParser(
@@ -35,7 +35,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
     parser.add_argument(
-        "--repeats", type=int, default=None, help="timed rounds (default 5; smoke 1)"
+        "--repeats", type=positive_int, default=None, help="timed rounds (default 5; smoke 1)"
     )
     parser.add_argument(
         "--only",
@@ -52,16 +52,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--n-train", type=int, default=None, help="training images used (default 60000; smoke 2048)"
     )
-    parser.add_argument("--sklearn-epochs", type=int, default=None, help="default 10; smoke 2")
-    parser.add_argument("--sklearn-repeats", type=int, default=None, help="default 2; smoke 1")
-    parser.add_argument("--notebooks-dir", type=Path, default=ROOT / "notebooks")
-    parser.add_argument("--no-book", action="store_true", help="course part: skip the book build")
-    parser.add_argument(
-        "--timeout", type=int, default=900, help="course part: seconds per notebook / book build"
-    )
     parser.add_argument(
         "--note", default="", help="free text stored with the results (e.g. 'machine under load')"
     )
+    for part in parts.reporters():  # a part's own options live in its module
+        add_arguments = getattr(part.module, "add_arguments", None)
+        if add_arguments is not None:
+            add_arguments(parser)
     args = parser.parse_args(argv)
     wanted = args.only.split(",") if args.only else list(smoke if args.smoke else names)
     unknown = sorted(set(wanted) - set(names))
@@ -70,11 +67,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.parts = [p for p in names if p in wanted]
     args.repeats = args.repeats or (1 if args.smoke else 5)
     args.n_train = args.n_train or (2048 if args.smoke else 60000)
-    args.n_test = 512 if args.smoke else 10000
-    args.sklearn_epochs = args.sklearn_epochs or (2 if args.smoke else 10)
-    args.sklearn_repeats = args.sklearn_repeats or (1 if args.smoke else 2)
-    if args.repeats < 1 or args.sklearn_repeats < 1:
-        parser.error("--repeats and --sklearn-repeats must be at least 1")
     return args
 
 

@@ -482,7 +482,8 @@ def plot_layer_statistics(
     keys : sequence of str, default ("act_std", "grad_rms")
         The statistics to draw, one panel each.
     log : bool, default True
-        A logarithmic y axis (the values span orders of magnitude in deep networks).
+        A logarithmic y axis for the statistics that span orders of magnitude in deep networks
+        (standard deviations and gradient sizes; means and fractions stay linear).
 
     Returns
     -------
@@ -496,14 +497,19 @@ def plot_layer_statistics(
         "grad_rms": "gradient RMS at the layer's output",
         "weight_grad_rms": "weight-gradient RMS",
     }
-    fig, axes = plt.subplots(1, len(keys), figsize=(5.2 * len(keys), 3.8), squeeze=False)
-    for ax, key in zip(axes[0], keys, strict=True):
+    ncols = min(len(keys), 2)
+    nrows = -(-len(keys) // ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(5.6 * ncols, 3.6 * nrows), squeeze=False)
+    axes = [list(grid.flat)]
+    for ax in axes[0][len(keys) :]:
+        ax.set_visible(False)
+    for ax, key in zip(axes[0], keys, strict=False):
         for name, stats in runs.items():
             layers = [row["layer"] for row in stats if not np.isnan(row[key])]
             values = [row[key] for row in stats if not np.isnan(row[key])]
             ax.plot(layers, values, marker="o", ms=3, label=name)
         ax.set(xlabel="layer", ylabel=labels.get(key, key), title=labels.get(key, key))
-        if log:
+        if log and key in ("act_std", "grad_rms", "weight_grad_rms"):
             ax.set_yscale("log")
         ax.grid(alpha=0.3)
     axes[0][0].legend(fontsize="small")

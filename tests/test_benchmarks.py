@@ -208,3 +208,78 @@ def test_a_new_part_is_one_module_and_one_registry_line(
     saved["settings"]["smoke"] = False
     page = report.render_markdown([(out, saved)], {})
     assert "### Fake part" in page and "answer 42" in page
+
+
+def test_a_part_brings_its_own_options_and_chart_panel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A part's options and its chart panel need no change outside its module either."""
+    import types
+
+    from benchmarks import parts, report
+    from benchmarks import run as bench_run
+
+    fake = types.ModuleType("fake")
+    fake.add_arguments = lambda parser: parser.add_argument("--fake-size", type=int, default=3)
+    fake.run = lambda args, data, device: {"size": args.fake_size, "seconds": 0.25}
+    fake.summary = lambda result: [f"  fake size {result['size']}"]
+
+    def section(result: dict, figure: str | None = None) -> list[str]:
+        lines = ["### Fake part", "", f"size {result['size']}", ""]
+        return lines + ([f"![fake chart]({figure})", ""] if figure else [])
+
+    fake.section = section
+    fake.figure_rows = lambda result: [("Fake", "seconds", [("fake", {"median": 0.25})])]
+    registry = [*parts.PARTS, parts.Part("fake", fake, "fake", smoke=True, needs_data=False)]
+    monkeypatch.setattr(parts, "PARTS", registry)
+    assert "fake" in bench_run.parse_args(["--smoke"]).parts
+
+    out = tmp_path / "fake.json"
+    results = bench_run.main(["--smoke", "--only", "fake", "--fake-size", "7", "--out", str(out)])
+    assert results["parts"] == {"fake": {"size": 7, "seconds": 0.25}}
+    assert "  fake size 7" in capsys.readouterr().out
+    gen = tmp_path / "_generated"
+    report.main(["--results", str(out), "--include-smoke", "--out-dir", str(gen)])
+    page = (gen / "performance.md").read_text()
+    assert "### Fake part\n\nsize 7\n\n![fake chart](" in page  # the only part with a panel
+    assert (gen / "performance-cpu.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_committed_results_render_the_committed_page(tmp_path: Path) -> None:
+    """make bench renders the page from the newest results; the two are committed together."""
+    from benchmarks import report
+
+    book = tmp_path / "book"
+    report.main(["--out-dir", str(book / "_generated"), "--page-dir", str(book)])
+    committed = (ROOT / "book" / "_generated" / "performance.md").read_text()
+    assert (book / "_generated" / "performance.md").read_text() == committed
+
+
+def test_course_part_names_the_lessons_over_their_run_time_claim() -> None:
+    from benchmarks.parts import course
+
+    claims = [
+        {"lesson": "05", "claim": "notebook < 90 s", "measured": "40.0 s", "met": True},
+        {"lesson": "06", "claim": "notebook < 90 s", "measured": "108.4 s", "met": False},
+        {"lesson": "06", "claim": "train_seconds < 60 s", "measured": "70.0 s", "met": False},
+    ]
+    result = {
+        "runner": "papermill",
+        "notebooks": [
+            {"name": "05_x.ipynb", "seconds": 40.0, "ok": True},
+            {"name": "06_y.ipynb", "seconds": 108.4, "ok": True},
+        ],
+        "notebooks_total_seconds": 148.4,
+        "target_notebooks_total_seconds": 900.0,
+        "meets_target": True,
+        "book_build": None,
+        "speed_claims": claims,
+    }
+    assert [c["lesson"] for c in course.missed_run_time_claims(result)] == ["06"]
+    assert "**Over their run-time claim:** lesson 06, 108.4 s (`notebook < 90 s`)." in (
+        course.section(result)
+    )
+    assert course.summary(result)[-1] == "  lessons over their run-time claim: 06 (108.4 s)"
+    result["speed_claims"] = claims[:1]
+    assert not any("Over their" in line for line in course.section(result))
+    assert course.summary(result)[-1] == "  lessons over their run-time claim: none"

@@ -164,6 +164,7 @@ class PageReport:
     links: set[str] = field(default_factory=set)
     title: str = ""
     text_length: int = 0
+    axe_violations: list[str] = field(default_factory=list)
 
 
 def _is_external(url: str) -> bool:
@@ -249,11 +250,28 @@ def open_page(browser: Any, url: str) -> tuple[Any, PageReport]:
 def page_reports(browser: Any, site: str) -> dict[str, PageReport]:
     """Open every page of the table of contents once."""
     reports = {}
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()  # axe-core, bundled by the package: nothing is fetched
     for doc in toc_files():
         page, report = open_page(browser, f"{site}{doc}.html")
+        # preload off: axe would fetch the stylesheets itself, resolving the theme's relative
+        # @import against the page, and report its own 404 as the site's
+        for violation in axe.run(page, options={"preload": False}).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                report.axe_violations.append(
+                    f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} elements): "
+                    f"{violation['help']}"
+                )
         page.context.close()
         reports[doc] = report
     return reports
+
+
+@pytest.mark.parametrize("doc", toc_files())
+def test_no_serious_accessibility_violations(page_reports: dict[str, PageReport], doc: str) -> None:
+    """axe-core on every page: no serious or critical violation (contrast, names, alt text...)."""
+    assert page_reports[doc].axe_violations == []
 
 
 @pytest.mark.parametrize("doc", toc_files())

@@ -46,7 +46,7 @@ def test_side_by_side_with_scikit_learn(run: tuple[dict, float]) -> None:
     assert results["test_accuracy"] > 0.94
     assert abs(results["sklearn_accuracy"] - results["test_accuracy"]) <= 0.03
     # The timing side of this comparison is a speed claim: benchmarks/run.py checks it
-    # (LESSON_SPEED_CLAIMS), since timings belong in benchmarks, not in tests.
+    # (the notebook metadata's speed_claims), since timings belong in benchmarks, not in tests.
 
 
 def test_three_classes(run: tuple[dict, float]) -> None:

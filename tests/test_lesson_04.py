@@ -17,7 +17,7 @@ SEED = 1  # the book shows seed 0; the claims must hold for other seeds too
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("lesson04")
     # "Training takes under a minute on two CPU cores" is a speed claim: benchmarks/run.py
-    # checks it (LESSON_SPEED_CLAIMS); timings belong in benchmarks, not in tests.
+    # checks it (the notebook metadata's speed_claims); timings belong in benchmarks, not in tests.
     found, _seconds = run_notebook("04", out, seed=SEED, progress=False)
     return found
 

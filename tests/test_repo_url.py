@@ -31,7 +31,10 @@ def test_notebook_badge_and_colab_cell_agree_with_config(notebook: Path) -> None
     cells = json.loads(notebook.read_text())["cells"]
     setup = next(c for c in cells if c["cell_type"] == "code")
     text = "".join(setup["source"])
-    assert f'%pip install -q "mlpcourse @ git+{url}"' in text
+    release = f"{url}@v{set_repo_url.package_version(ROOT)}"
+    assert f'%pip install -q "mlpcourse @ git+{release}"' in text, (
+        "Colab installs the pinned release"
+    )
     assert text.index("google.colab") < text.index("%pip"), "install only in Colab"
 
 
@@ -42,6 +45,7 @@ def test_book_pages_agree_with_config() -> None:
 def make_copy(tmp_path: Path, notebooks: list[Path]) -> Path:
     (tmp_path / "notebooks").mkdir()
     shutil.copy(ROOT / "_config.yml", tmp_path)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
     shutil.copytree(ROOT / "book", tmp_path / "book")
     for notebook in notebooks:
         shutil.copy(notebook, tmp_path / "notebooks")
@@ -98,3 +102,21 @@ def test_check_reports_a_disagreeing_notebook(tmp_path: Path) -> None:
 def test_set_repo_url_refuses_other_urls(bad: str) -> None:
     with pytest.raises(ValueError):
         set_repo_url.normalise(bad)
+
+
+def test_the_release_pin_follows_the_package_version(tmp_path: Path) -> None:
+    import mlpcourse
+
+    assert set_repo_url.package_version(ROOT) == mlpcourse.__version__, "one version, two places"
+    root = make_copy(tmp_path, NOTEBOOKS)
+    pyproject = root / "pyproject.toml"
+    current = set_repo_url.package_version(root)
+    pyproject.write_text(
+        pyproject.read_text().replace(f'version = "{current}"', 'version = "9.9.9"')
+    )
+    assert any("@v9.9.9" in p for p in set_repo_url.check(root)), "a stale pin must be reported"
+    url = set_repo_url.configured_url(root)
+    set_repo_url.set_repo_url(url, root)  # the same URL: only re-pins
+    assert set_repo_url.check(root) == []
+    for notebook in root.glob("notebooks/*.ipynb"):
+        assert f"git+{url}@v9.9.9" in notebook.read_text()

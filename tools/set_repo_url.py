@@ -1,5 +1,11 @@
 """Set the course's repository URL in its one home, _config.yml, and in the copies that need it.
 
+The Colab set-up cells install a pinned release, ``git+<url>@v<version>``, where the version is
+the package's, in pyproject.toml: a notebook handed out in week 1 keeps installing the same
+course package in week 6. Cutting a release: bump the version in pyproject.toml and
+mlpcourse/__init__.py, run ``make set-repo-url URL=<the same url>`` (it re-pins every cell),
+commit, then tag: ``git tag v<version> && git push origin v<version>``.
+
     python -m tools.set_repo_url https://github.com/<owner>/<repo>     (or: make set-repo-url URL=...)
 
 The copies are each notebook's Colab set-up cell (``%pip install "mlpcourse @ git+<url>"``) and
@@ -22,6 +28,7 @@ URL_RE = re.compile(r"^https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(
 CONFIG_URL_RE = re.compile(r"^(repository:\s*\n(?:[ \t]+.*\n|\s*\n)*?[ \t]+url:[ \t]*)(\S+)", re.M)
 COLAB = "https://colab.research.google.com/github/"
 INSTALL_RE = re.compile(r'%pip install -q "mlpcourse @ git\+(\S+?)"')
+VERSION_RE = re.compile(r'^version\s*=\s*"([^"]+)"', re.M)
 BADGE_RE = re.compile(r"\(https://colab\.research\.google\.com/github/([^)\s]+)\)")
 SETUP_GUARD = 'if "google.colab" in sys.modules:'
 
@@ -47,12 +54,26 @@ def configured_url(root: Path = ROOT) -> str:
     return normalise(match.group(2))
 
 
+def package_version(root: Path = ROOT) -> str:
+    """The package version in pyproject.toml (``[project] version``)."""
+    match = VERSION_RE.search((root / "pyproject.toml").read_text(encoding="utf-8"))
+    if not match:
+        raise ValueError(f"no version in {root / 'pyproject.toml'}")
+    return match.group(1)
+
+
+def pinned(url: str, root: Path = ROOT) -> str:
+    """What a Colab cell installs: ``<url>@v<version>``, the release of this version."""
+    return f"{url}@v{package_version(root)}"
+
+
 def expected_badge(url: str, notebook: Path, branch: str = "main") -> str:
     return f"{COLAB}{slug(url)}/blob/{branch}/notebooks/{notebook.name}"
 
 
-def check_notebook(notebook: Path, url: str) -> list[str]:
+def check_notebook(notebook: Path, url: str, root: Path = ROOT) -> list[str]:
     """Problems with one notebook's badge and Colab set-up cell, given the configured URL."""
+    release = pinned(url, root)
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     problems = []
     source = ["".join(c.get("source", "")) for c in cells]
@@ -67,12 +88,14 @@ def check_notebook(notebook: Path, url: str) -> list[str]:
     code = [s for c, s in zip(cells, source, strict=True) if c.get("cell_type") == "code"]
     if not code or SETUP_GUARD not in code[0]:
         problems.append(f"the first code cell does not start with `{SETUP_GUARD}`")
-    elif INSTALL_RE.findall(code[0]) != [url]:
-        problems.append(f"the set-up cell installs from {INSTALL_RE.findall(code[0])}, not {url}")
+    elif INSTALL_RE.findall(code[0]) != [release]:
+        problems.append(
+            f"the set-up cell installs from {INSTALL_RE.findall(code[0])}, not {release}"
+        )
     for i, text in enumerate(source):
         for other in INSTALL_RE.findall(text):
-            if other != url:
-                problems.append(f"cell {i} installs mlpcourse from {other}")
+            if other != release:
+                problems.append(f"cell {i} installs mlpcourse from {other}, not {release}")
         for link in re.findall(r"colab\.research\.google\.com/github/([^/\s)]+/[^/\s)]+)", text):
             if link != slug(url):
                 problems.append(f"cell {i} opens {link} in Colab, not {slug(url)}")
@@ -84,13 +107,16 @@ def check(root: Path = ROOT) -> list[str]:
     url = configured_url(root)
     problems = []
     for notebook in lesson_notebooks(root / "notebooks"):
-        problems += check_notebook(notebook, url)
+        problems += check_notebook(notebook, url, root)
+    release = pinned(url, root)
     for page in sorted((root / "book").rglob("*.md")):
-        for other in re.findall(
-            r"git(?: clone |\+)(https://github\.com/\S+?)(?=[\s\"`]|$)", page.read_text()
-        ):
+        text = page.read_text()
+        for other in re.findall(r"git clone (https://github\.com/\S+?)(?=[\s\"`]|$)", text):
             if other != url:
                 problems.append(f"{page.relative_to(root)}: quotes {other}, not {url}")
+        for other in re.findall(r"git\+(https://github\.com/\S+?)(?=[\s\"`]|$)", text):
+            if other != release:
+                problems.append(f"{page.relative_to(root)}: installs {other}, not {release}")
     return problems
 
 
@@ -106,13 +132,15 @@ def set_repo_url(new: str, root: Path = ROOT) -> list[Path]:
         config.write_text(updated, encoding="utf-8")
         changed.append(config)
     replacements = [
-        (f"git+{old}", f"git+{new}"),
         (f"git clone {old}", f"git clone {new}"),
         (f"{COLAB}{slug(old)}/", f"{COLAB}{slug(new)}/"),
     ]
+    # a notebook's JSON escapes the closing quote (\"): the backslash ends the address too
+    install = re.compile(rf"git\+{re.escape(old)}(?:@[\w.\-]+)?(?=[\s\\\"`]|$)")
+    release = pinned(new, root)
     for path in [*lesson_notebooks(root / "notebooks"), *sorted((root / "book").rglob("*.md"))]:
         text = path.read_text(encoding="utf-8")
-        updated = text
+        updated = install.sub(lambda _m: f"git+{release}", text)
         for before, after in replacements:
             updated = updated.replace(before, after)
         if updated != text:

@@ -3,8 +3,10 @@
 Each part is a module with ``run(args, data, device) -> dict`` (its results, stored under
 ``results["parts"][key]``), ``summary(results) -> lines`` (printed by ``run.py``),
 ``section(results, figure) -> markdown lines`` and ``figure_rows(results) -> panels`` (drawn by
-``report.py``). To add a part: write ``benchmarks/parts/<name>.py`` with those four functions and
-add one line to ``PARTS`` below.
+``report.py``; ``section`` places the figure when given it: this part draws its first panel),
+and optionally ``add_arguments(parser)`` for its own command-line options (defaults for a
+``--smoke`` run set in its ``run``). To add a part: write ``benchmarks/parts/<name>.py`` with
+those functions and add one line to ``PARTS`` below; ``run.py`` and ``report.py`` stay as they are.
 """
 
 from __future__ import annotations

@@ -271,7 +271,7 @@ def run(args: Any, data: Any, device: torch.device) -> dict[str, Any]:
 
 
 def section(p: dict[str, Any], figure: str | None = None) -> list[str]:
-    """The performance page's section for this part (with the figure, if drawn)."""
+    """The performance page's section for this part (with the figure, if given)."""
     lines = [
         "### One training epoch, three input pipelines",
         "",

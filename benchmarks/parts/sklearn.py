@@ -3,6 +3,7 @@ Adam, on standardized pixels, the same epochs: test accuracy and fit seconds."""
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 import warnings
@@ -12,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from benchmarks.common import _s, summarize, sync
+from benchmarks.common import _s, positive_int, summarize, sync
 from mlpcourse import MLP, evaluate, fit, flatten_images
 
 
@@ -137,24 +138,23 @@ def figure_rows(s: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, dict]
     return [(f"Fit, (100,) hidden, {s['epochs']} epochs", "fit seconds", rows)]
 
 
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """This part's options: epochs and repeats of each fit (defaults set in :func:`run`)."""
+    parser.add_argument("--sklearn-epochs", type=positive_int, help="default 10; smoke 2")
+    parser.add_argument("--sklearn-repeats", type=positive_int, help="default 2; smoke 1")
+
+
 def run(args: Any, data: Any, device: torch.device) -> dict[str, Any]:
     """Fit scikit-learn's MLPClassifier and the course's MLP on the same data."""
-    print(
-        f"sklearn vs torch: {args.sklearn_repeats} x {args.sklearn_epochs} epochs ...", flush=True
-    )
-    return bench_sklearn(
-        data,
-        device,
-        args.sklearn_epochs,
-        args.sklearn_repeats,
-        args.seed,
-        args.n_train,
-        args.n_test,
-    )
+    epochs = args.sklearn_epochs or (2 if args.smoke else 10)
+    repeats = args.sklearn_repeats or (1 if args.smoke else 2)
+    print(f"sklearn vs torch: {repeats} x {epochs} epochs ...", flush=True)
+    n_test = 512 if args.smoke else 10000
+    return bench_sklearn(data, device, epochs, repeats, args.seed, args.n_train, n_test)
 
 
 def section(s: dict[str, Any], figure: str | None = None) -> list[str]:
-    """The performance page's section for this part."""
+    """The performance page's section for this part (with the figure, if given)."""
     lines = [
         "### scikit-learn vs PyTorch",
         "",
@@ -171,4 +171,7 @@ def section(s: dict[str, Any], figure: str | None = None) -> list[str]:
             f"| {row['label']} | {row['test_accuracy']:.4f} | {_s(f['median'], 1)} | "
             f"{_s(f['min'], 1)} – {_s(f['max'], 1)} |"
         )
-    return [*lines, ""]
+    lines.append("")
+    if figure:
+        lines += [f"![The timings of this run, one panel per part]({figure})", ""]
+    return lines

@@ -75,7 +75,9 @@ def replace_widget_views(app: Sphinx, doctree: nodes.document) -> None:
         drawn = _render(model_id, state)
         if drawn:
             raw.replace_self(
-                nodes.raw("", f'<div class="static-widget">{drawn}</div>', format="html")
+                nodes.raw(
+                    "", f'<div class="static-widget" tabindex="0">{drawn}</div>', format="html"
+                )
             )
         else:
             raw.parent.remove(raw)
