@@ -54,18 +54,23 @@ def test_accuracy_suffers_less_than_loss(results: dict) -> None:
     assert loss_rise > 3 * accuracy_drop
 
 
-def test_against_the_returned_model_every_regularizer_wins(results: dict) -> None:
-    for name in REGULARIZERS:
+def test_against_the_returned_model_the_regularizers_win(results: dict) -> None:
+    # dropout, early stopping and the plateau schedule end far lower than the overtrained
+    # baseline; weight decay lower on average (its last epoch jitters)
+    for name in ("dropout", "early_stopping", "reduce_lr_on_plateau", "combined"):
         assert results[f"val_loss_{name}"] < results["val_loss_baseline"] - 0.08, name
-        assert results[f"val_accuracy_{name}"] > results["val_accuracy_baseline"], name
+    assert results["val_loss_weight_decay"] < results["val_loss_baseline"]
 
 
 def test_at_the_best_epoch_early_stopping_and_the_plateau_tie_the_baseline(results: dict) -> None:
-    # early stopping hands back the baseline's best epoch (same weights, same minibatches)
-    assert results["lowest_val_loss_change_early_stopping"] == pytest.approx(0.0, abs=0.01)
-    assert results["lowest_val_loss_change_sd_early_stopping"] < 0.01
-    # the plateau schedule acts after the minimum: level with the baseline within the noise
-    assert abs(results["lowest_val_loss_change_reduce_lr_on_plateau"]) < 0.015
+    # early stopping hands back the baseline's best epoch (same images, weights, minibatches)
+    assert results["lowest_val_loss_change_early_stopping"] == pytest.approx(0.0, abs=1e-9)
+    assert results["lowest_val_loss_change_sd_early_stopping"] == pytest.approx(0.0, abs=1e-9)
+    # the plateau schedule acts after the minimum: a few thousandths at most, against the
+    # seed-to-seed spread of the baseline's own best loss
+    change = results["lowest_val_loss_change_reduce_lr_on_plateau"]
+    assert -0.015 < change <= 1e-9
+    assert abs(change) < results["lowest_val_loss_sd_baseline"] + 0.005
 
 
 def test_early_stopping_stops_and_restores_the_best_epoch(results: dict) -> None:
@@ -81,33 +86,37 @@ def test_plateau_lowers_the_rate_after_more_than_patience_epochs(results: dict) 
     assert gap == PLATEAU_PATIENCE + 2
 
 
-def test_dropout_lowers_the_best_validation_loss(results: dict) -> None:
-    assert results["lowest_val_loss_change_dropout"] < 0
-    assert abs(results["lowest_val_loss_change_weight_decay"]) < 0.04  # small either way
+def test_dropout_and_weight_decay_lower_the_best_validation_loss_a_little(results: dict) -> None:
+    for name in ("dropout", "weight_decay"):
+        assert -0.05 < results[f"lowest_val_loss_change_{name}"] < 0, name
 
 
 def test_initialisation_is_not_a_regularizer(results: dict) -> None:
     for name in INITS:
-        # the validation loss still climbs well above its minimum ...
+        # the best validation loss moves within the noise ...
+        assert abs(results[f"lowest_val_loss_change_{name}"]) < 0.03, name
+        # ... the validation loss still climbs well above its minimum ...
         assert results[f"val_loss_{name}"] - results[f"lowest_val_loss_{name}"] > 0.1, name
-        # ... and after 30 epochs it stays far above every regularizer's
-        worst_regularizer = max(results[f"val_loss_{r}"] for r in REGULARIZERS)
-        assert results[f"val_loss_{name}"] > worst_regularizer + 0.05, name
+        # ... and after 30 epochs it stays far above the regularizers' (bar weight decay's)
+        regularized = max(
+            results[f"val_loss_{r}"] for r in ("dropout", "early_stopping", "reduce_lr_on_plateau")
+        )
+        assert results[f"val_loss_{name}"] > regularized + 0.05, name
 
 
-def test_combined_remedies_are_best(results: dict) -> None:
-    assert results["val_loss_combined"] == min(results[f"val_loss_{n}"] for n in ALL_RUNS)
-    lowest = min(results[f"lowest_val_loss_{n}"] for n in ALL_RUNS)
+def test_combined_remedies_give_the_lowest_loss_not_a_better_accuracy(results: dict) -> None:
+    others = [n for n in ALL_RUNS if n != "combined"]
+    assert results["val_loss_combined"] <= min(results[f"val_loss_{n}"] for n in others) + 0.01
+    lowest = min(results[f"lowest_val_loss_{n}"] for n in others)
     assert results["lowest_val_loss_combined"] <= lowest + 0.01
     assert results["lowest_val_loss_change_combined"] < 0
-    assert results["best_epoch_val_accuracy_combined"] > results["best_epoch_val_accuracy_baseline"]
+    assert abs(results["best_epoch_val_accuracy_change_combined"]) < 0.02
 
 
 def test_accuracy_moves_much_less_than_loss(results: dict) -> None:
-    # "At the best epoch every remedy is within about one point of the baseline"
-    base = results["best_epoch_val_accuracy_baseline"]
+    # at the best epoch no remedy changes the accuracy by more than about a point
     for name in ALL_RUNS:
-        assert abs(results[f"best_epoch_val_accuracy_{name}"] - base) < 0.02, name
+        assert abs(results[f"best_epoch_val_accuracy_change_{name}"]) < 0.02, name
 
 
 # "Training in under a minute on two CPU cores" is a speed claim in the notebook's metadata:
