@@ -68,6 +68,7 @@ def plot_decision_boundary(
     preprocess: Callable[[np.ndarray], np.ndarray] | None = None,
     resolution: int = 200,
     feature_names: Sequence[str] = ("x1", "x2"),
+    class_names: Sequence[str] | None = None,
 ) -> Figure:
     """Shade a 2-D classifier's predictions over the plane and scatter the points (X, y).
 
@@ -91,6 +92,9 @@ def plot_decision_boundary(
         Grid points per axis.
     feature_names : sequence of str, default ("x1", "x2")
         Axis labels.
+    class_names : sequence of str, optional
+        A name per class (class 0 first): the points get a legend with these names, and a binary
+        classifier's colorbar reads "P(<name of class 1>)", for example ``("fail", "pass")``.
 
     Returns
     -------
@@ -100,6 +104,11 @@ def plot_decision_boundary(
     X, y = _as_numpy(X), _as_numpy(y).reshape(-1)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"decision boundaries need 2 features, X has shape {X.shape}")
+    if class_names is not None and len(class_names) < int(y.max()) + 1:
+        raise ValueError(
+            f"class_names has {len(class_names)} names but y has labels up to {int(y.max())}: "
+            "give one name per class, class 0 first"
+        )
     fig, ax = _new_ax(ax)
     pad = 0.5
     x_min, x_max = X[:, 0].min() - pad, X[:, 0].max() + pad
@@ -113,11 +122,12 @@ def plot_decision_boundary(
     if n_classes <= 2:
         shade = ax.contourf(xx, yy, scores, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
         ax.contour(xx, yy, scores, levels=[0.5], colors="k", linewidths=1.5)
-        fig.colorbar(shade, ax=ax, label="P(class 1)")
+        positive = class_names[1] if class_names is not None else "class 1"
+        fig.colorbar(shade, ax=ax, label=f"P({positive})")
     else:
         ax.contourf(xx, yy, scores, levels=np.arange(n_classes + 1) - 0.5, cmap="tab10", alpha=0.35)
     cmap = "RdBu_r" if n_classes <= 2 else "tab10"
-    ax.scatter(
+    scatter = ax.scatter(
         X[:, 0],
         X[:, 1],
         c=y,
@@ -128,6 +138,10 @@ def plot_decision_boundary(
         vmin=0,
         vmax=max(1, n_classes - 1) if n_classes <= 2 else 9,
     )
+    if class_names is not None:
+        handles, _ = scatter.legend_elements()
+        present = [int(v) for v in np.unique(y)]
+        ax.legend(handles, [class_names[v] for v in present], title="class", loc="best")
     ax.set(xlabel=feature_names[0], ylabel=feature_names[1], title=title or "Decision boundary")
     fig.tight_layout()
     return fig

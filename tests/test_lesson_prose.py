@@ -1,6 +1,7 @@
 """How each lesson argues, checked on its committed outputs without running it: every number the
 prose quotes is one an output prints (or a setting in the code, or a cited source); the prose
-never talks to learners about tests; the book does not show the ``results`` cell."""
+never talks to learners about tests; the book does not show the ``results`` cell; every figure
+has alt text that says what it shows."""
 
 from __future__ import annotations
 
@@ -34,3 +35,18 @@ def test_prose_speaks_to_learners(notebook: Path) -> None:
     assert "remove-cell" in results["metadata"]["tags"], "the book must not show the results cell"
     headings = [source(c).strip() for c in nb["cells"] if c["cell_type"] == "markdown"]
     assert not any(h.lstrip("#").strip().lower() == "results" for h in headings)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_figure_has_alt_text(notebook: Path) -> None:
+    nb = json.loads(notebook.read_text())
+    missing = []
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code" or "remove-cell" in cell["metadata"].get("tags", []):
+            continue
+        if not any("image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
+            continue
+        alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
+        if len(alt.split()) < 8:  # a sentence saying what the figure shows, not a file name
+            missing.append(f"cell {index}: {alt!r}")
+    assert missing == [], "figures without alt text (mystnb: image: alt: in the cell metadata)"

@@ -71,6 +71,21 @@ def test_decision_boundary_for_torch_sklearn_and_multiclass() -> None:
         plot_decision_boundary(object(), X, y)
 
 
+def test_decision_boundary_names_the_classes() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    fig = plot_decision_boundary(MLP(2, [4], 1), X, y, class_names=("fail", "pass"))
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["fail", "pass"]
+    assert fig.axes[1].get_ylabel() == "P(pass)"  # the colorbar
+    y3 = np.arange(60) % 3
+    fig = plot_decision_boundary(MLP(2, [4], 3), X, y3, class_names=("a", "b", "c"))
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["a", "b", "c"]
+    with pytest.raises(ValueError, match="one name per class"):
+        plot_decision_boundary(MLP(2, [4], 3), X, y3, class_names=("a", "b"))
+
+
 def test_image_grid_titles_and_wrong_predictions_in_red() -> None:
     images = torch.zeros(3, 28, 28, dtype=torch.uint8)
     fig = plot_image_grid(images, torch.tensor([0, 1, 2]), ["a", "b", "c"], ncols=2)
