@@ -42,6 +42,7 @@ from mlpcourse.plotting import (
     plot_decision_boundary,
     plot_image_grid,
     plot_parity,
+    plot_residuals,
 )
 from mlpcourse.training import History, fit
 from mlpcourse.tuning import LRRangeTest, lr_range_test
@@ -89,6 +90,7 @@ __all__ = [
     "plot_layer_statistics",
     "plot_lr_range_test",
     "plot_parity",
+    "plot_residuals",
     "plot_small_multiples",
     "predict",
     "save_checkpoint",
