@@ -11,7 +11,15 @@ __all__ = ["make_moons_split", "make_students"]
 def make_students(n: int = 400, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """Generate ``n`` students: X = [hours studied, hours slept] (float32), y = passed (n, 1).
 
-    Introduced in lesson 01.
+    Introduced in lesson 01. Hours studied are uniform on 0-10 and hours slept uniform on 4-10.
+    A student passes when
+
+        studied - 1.5 - 1.5 * (slept - 7.5)**2 + noise > 0,   noise ~ N(0, 1):
+
+    studying helps, and sleep helps up to 7.5 hours, after which more sleep hurts as much as
+    less: too little *and* too much sleep both raise the hours of study needed to pass. The
+    boundary is a parabola, so no straight line separates the classes well (a model without a
+    hidden layer is measurably worse). About 45% of students pass.
 
     Parameters
     ----------
@@ -30,8 +38,9 @@ def make_students(n: int = 400, seed: int = 0) -> tuple[torch.Tensor, torch.Tens
     gen = torch.Generator().manual_seed(seed)
     studied = torch.rand(n, generator=gen) * 10.0  # 0-10 hours of study
     slept = 4.0 + torch.rand(n, generator=gen) * 6.0  # 4-10 hours of sleep
-    # A plausible rule: study helps most, sleep helps too; luck (noise) blurs the boundary.
-    score = 1.0 * (studied - 5.0) + 0.6 * (slept - 7.0) + torch.randn(n, generator=gen) * 1.0
+    # Study helps; sleep helps up to 7.5 hours, then hurts; luck (noise) blurs the boundary.
+    need = 1.5 + 1.5 * (slept - 7.5) ** 2  # hours of study needed to pass, on average
+    score = studied - need + torch.randn(n, generator=gen) * 1.0
     X = torch.stack([studied, slept], dim=1)
     y = (score > 0).float().unsqueeze(1)
     return X, y
