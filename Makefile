@@ -64,6 +64,7 @@ test: lint
 notebooks: env
 	@for nb in $(NOTEBOOKS); do \
 		echo "executing $$nb"; \
+		MPLBACKEND=module://matplotlib_inline.backend_inline \
 		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 			--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 $$nb || exit 1; \
 	done

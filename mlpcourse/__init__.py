@@ -24,6 +24,7 @@ from mlpcourse.data import (
     load_fashion_mnist,
     make_moons_split,
     make_students,
+    student_pass_probability,
     train_val_split,
 )
 from mlpcourse.diagnostics import layer_statistics
@@ -93,6 +94,7 @@ __all__ = [
     "predict",
     "save_checkpoint",
     "set_seed",
+    "student_pass_probability",
     "train_val_split",
     "validate_labels",
 ]

@@ -26,10 +26,16 @@ __all__ = [
 ]
 
 
+# Curves of at most this many epochs get a marker per epoch; longer ones are plain lines, where
+# markers would merge into a thick smear.
+MAX_EPOCHS_WITH_MARKERS = 50
+
+
 def plot_history(history: History, title: str | None = None) -> Figure:
     """Draw two panels, loss and metric per epoch, training and held-out; best epoch marked.
 
-    Introduced in lesson 01.
+    Introduced in lesson 01. Each epoch gets a marker only when the history has at most
+    ``MAX_EPOCHS_WITH_MARKERS`` epochs.
 
     Parameters
     ----------
@@ -43,12 +49,16 @@ def plot_history(history: History, title: str | None = None) -> Figure:
     Figure
         The matplotlib figure (show it with ``plt.show()``).
     """
+    if not history.epoch:
+        raise ValueError("the history has no epochs to draw (did fit run for 0 epochs?)")
     fig, (ax_loss, ax_metric) = plt.subplots(1, 2, figsize=(10, 3.8))
-    ax_loss.plot(history.epoch, history.train_loss, "o-", label="train", ms=3)
-    ax_metric.plot(history.epoch, history.train_metric, "o-", label="train", ms=3)
+    markers = len(history.epoch) <= MAX_EPOCHS_WITH_MARKERS
+    train_style, val_style = ("o-", "s-") if markers else ("-", "-")
+    ax_loss.plot(history.epoch, history.train_loss, train_style, label="train", ms=3)
+    ax_metric.plot(history.epoch, history.train_metric, train_style, label="train", ms=3)
     if history.val_loss:
-        ax_loss.plot(history.epoch, history.val_loss, "s-", label=history.val_name, ms=3)
-        ax_metric.plot(history.epoch, history.val_metric, "s-", label=history.val_name, ms=3)
+        ax_loss.plot(history.epoch, history.val_loss, val_style, label=history.val_name, ms=3)
+        ax_metric.plot(history.epoch, history.val_metric, val_style, label=history.val_name, ms=3)
         if history.best_epoch is not None:
             for ax in (ax_loss, ax_metric):
                 ax.axvline(history.best_epoch, color="grey", ls=":", label="best epoch")

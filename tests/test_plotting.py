@@ -10,7 +10,12 @@ from matplotlib.figure import Figure
 from sklearn.linear_model import LogisticRegression
 
 from mlpcourse import MLP, History
-from mlpcourse.curves import plot_histories, plot_history, plot_small_multiples
+from mlpcourse.curves import (
+    MAX_EPOCHS_WITH_MARKERS,
+    plot_histories,
+    plot_history,
+    plot_small_multiples,
+)
 from mlpcourse.plotting import (
     plot_confusion_matrix,
     plot_decision_boundary,
@@ -46,6 +51,23 @@ def test_plot_history_has_two_labelled_panels_and_marks_the_best_epoch() -> None
     test_run.val_name = "test"
     labels = [t.get_text() for t in plot_history(test_run).axes[0].get_legend().get_texts()]
     assert labels == ["train", "test", "best epoch"]
+
+
+def _long_history(epochs: int) -> History:
+    h = History(epoch=list(range(1, epochs + 1)))
+    h.train_loss = h.val_loss = [1.0 / e for e in h.epoch]
+    h.train_metric = h.val_metric = [1.0 - 1.0 / e for e in h.epoch]
+    return h
+
+
+def test_plot_history_marks_each_epoch_only_on_short_curves() -> None:
+    short = plot_history(_long_history(MAX_EPOCHS_WITH_MARKERS))
+    assert {line.get_marker() for line in short.axes[0].lines} == {"o", "s"}
+    long = plot_history(_long_history(MAX_EPOCHS_WITH_MARKERS + 1))
+    for ax in long.axes:
+        assert {line.get_marker() for line in ax.lines} == {"None"}
+    with pytest.raises(ValueError, match="no epochs"):
+        plot_history(History())
 
 
 def test_plot_histories_compares_runs_and_needs_the_key() -> None:
