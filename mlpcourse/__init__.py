@@ -47,7 +47,7 @@ from mlpcourse.plotting import (
 from mlpcourse.training import History, fit
 from mlpcourse.tuning import LRRangeTest, lr_range_test
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "FASHION_MNIST_CLASSES",
