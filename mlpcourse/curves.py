@@ -30,7 +30,8 @@ __all__ = [
 def plot_history(history: History, title: str | None = None) -> Figure:
     """Draw two panels, loss and metric per epoch, training and held-out; best epoch marked.
 
-    Introduced in lesson 01.
+    Introduced in lesson 01. Each epoch gets a marker when there are fewer than 50 epochs; longer
+    curves are plain lines.
 
     Parameters
     ----------
@@ -50,9 +51,12 @@ def plot_history(history: History, title: str | None = None) -> Figure:
     if history.val_loss:
         ax_loss.plot(history.epoch, history.val_loss, "s-", label=history.val_name, ms=3)
         ax_metric.plot(history.epoch, history.val_metric, "s-", label=history.val_name, ms=3)
-        if history.best_epoch is not None:
-            for ax in (ax_loss, ax_metric):
-                ax.axvline(history.best_epoch, color="grey", ls=":", label="best epoch")
+    if len(history.epoch) >= 50:  # on long curves per-epoch markers blur into a thick line
+        for line in ax_loss.lines + ax_metric.lines:
+            line.set_marker("None")
+    if history.val_loss and history.best_epoch is not None:
+        for ax in (ax_loss, ax_metric):
+            ax.axvline(history.best_epoch, color="grey", ls=":", label="best epoch")
     ax_loss.set(xlabel="epoch", ylabel="loss", title="Loss")
     ax_metric.set(xlabel="epoch", ylabel=history.metric_name, title=history.metric_name.title())
     for ax in (ax_loss, ax_metric):

@@ -207,3 +207,16 @@ def test_sweep_rejects_bad_input() -> None:
         plot_sweep([0.1], {})
     with pytest.raises(ValueError, match=r"expected \(n_seeds, 2\)"):
         plot_sweep([0.1, 1.0], {"a": [[0.5, 0.6, 0.7]]})
+
+
+def test_plot_history_marks_epochs_only_on_short_curves() -> None:
+    short = plot_history(_history())
+    assert all(line.get_marker() in ("o", "s") for line in short.axes[0].lines[:2])
+    n = 60
+    long = History(epoch=list(range(1, n + 1)), train_loss=[1.0] * n, train_metric=[0.5] * n)
+    long.val_loss, long.val_metric, long.best_epoch = [0.9] * n, [0.6] * n, 10
+    fig = plot_history(long)
+    for ax in fig.axes:
+        train, val, best = ax.lines
+        assert train.get_marker() == "None" and val.get_marker() == "None"
+        assert best.get_linestyle() == ":"  # the best-epoch line is still drawn
