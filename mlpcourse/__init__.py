@@ -13,6 +13,7 @@ from mlpcourse.curves import (
     plot_layer_statistics,
     plot_lr_range_test,
     plot_small_multiples,
+    plot_sweep,
 )
 from mlpcourse.data import (
     FASHION_MNIST_CLASSES,
@@ -91,6 +92,7 @@ __all__ = [
     "plot_lr_range_test",
     "plot_parity",
     "plot_small_multiples",
+    "plot_sweep",
     "predict",
     "save_checkpoint",
     "set_seed",

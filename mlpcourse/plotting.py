@@ -125,7 +125,9 @@ def plot_decision_boundary(
         positive = class_names[1] if class_names is not None else "class 1"
         fig.colorbar(shade, ax=ax, label=f"P({positive})")
     else:
-        ax.contourf(xx, yy, scores, levels=np.arange(n_classes + 1) - 0.5, cmap="tab10", alpha=0.35)
+        # vmin/vmax as for the points below, so region k has class k's colour (tab10's k-th)
+        levels = np.arange(n_classes + 1) - 0.5
+        ax.contourf(xx, yy, scores, levels=levels, cmap="tab10", vmin=0, vmax=9, alpha=0.35)
     cmap = "RdBu_r" if n_classes <= 2 else "tab10"
     scatter = ax.scatter(
         X[:, 0],
