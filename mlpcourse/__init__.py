@@ -44,6 +44,7 @@ from mlpcourse.plotting import (
     plot_decision_boundary,
     plot_image_grid,
     plot_parity,
+    plot_weight_images,
 )
 from mlpcourse.training import History, fit
 from mlpcourse.tuning import LRRangeTest, lr_range_test
@@ -91,6 +92,7 @@ __all__ = [
     "plot_layer_statistics",
     "plot_lr_range_test",
     "plot_parity",
+    "plot_weight_images",
     "plot_small_multiples",
     "plot_sweep",
     "predict",

@@ -230,3 +230,22 @@ def test_sweep_rejects_bad_input() -> None:
         plot_sweep([0.1], {})
     with pytest.raises(ValueError, match=r"expected \(n_seeds, 2\)"):
         plot_sweep([0.1, 1.0], {"a": [[0.5, 0.6, 0.7]]})
+
+
+def test_plot_weight_images_shows_one_image_per_unit() -> None:
+    from mlpcourse import plot_weight_images
+
+    fig = plot_weight_images(torch.randn(784, 32), num_images=10, title="W1")
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(shown) == 10
+    assert shown[0].images[0].get_array().shape == (28, 28)
+    plt.close(fig)
+
+
+def test_plot_weight_images_rejects_wrong_shapes() -> None:
+    from mlpcourse import plot_weight_images
+
+    with pytest.raises(ValueError, match="shape"):
+        plot_weight_images(torch.randn(100, 8))
+    with pytest.raises(ValueError, match="num_images"):
+        plot_weight_images(torch.randn(784, 8), num_images=9)
