@@ -35,7 +35,7 @@ def test_quoted_numbers_are_the_printed_ones(notebook: Path) -> None:
     assert unbacked_numbers(json.loads(notebook.read_text())) == []
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", lesson_notebooks(), ids=lambda p: p.stem)
 def test_prose_speaks_to_learners(notebook: Path) -> None:
     nb = json.loads(notebook.read_text())
     assert harness_talk(nb) == []
@@ -45,7 +45,7 @@ def test_prose_speaks_to_learners(notebook: Path) -> None:
     assert not any(h.lstrip("#").strip().lower() == "results" for h in headings)
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", lesson_notebooks(), ids=lambda p: p.stem)
 def test_every_figure_has_alt_text(notebook: Path) -> None:
     nb = json.loads(notebook.read_text())
     missing = []
