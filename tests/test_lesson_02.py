@@ -34,14 +34,18 @@ def test_baselines_on_validation(run: tuple[dict, float]) -> None:
     assert gap > 2 * se(results["mlp_val_accuracy"], N_VAL)
 
 
-def test_validation_loss_bottoms_out_then_creeps_up(run: tuple[dict, float]) -> None:
-    """The lowest validation loss comes well before the last epoch; the end is higher."""
+def test_validation_loss_stops_improving_before_the_end(run: tuple[dict, float]) -> None:
+    """The lowest validation loss comes before the last epoch, and the end sits above training.
+
+    How far the validation loss climbs back after its lowest point, and in how many epochs it is
+    below the training loss, vary with the seed (epochs 85-126 and 0-94 of 150 over seeds 1-3);
+    the lesson describes its own run there and draws no general conclusion from them.
+    """
     results, _ = run
-    assert results["best_val_epoch"] < 120
+    assert results["best_val_epoch"] < 150
     assert results["mlp_val_loss"] > results["best_val_loss"]
     assert results["mlp_test_loss"] == results["mlp_val_loss"]  # the old name, same number
     assert results["mlp_val_loss"] > results["mlp_train_loss"]  # at the end, above training
-    assert 0 < results["val_below_train_epochs"] < 150
 
 
 def test_accuracy_gap_within_noise(run: tuple[dict, float]) -> None:
