@@ -7,13 +7,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: help env book test lint unit notebooks lab clean bench bench-report student set-repo-url
+.PHONY: help env book pdf tex-packages test lint unit notebooks lab clean bench bench-report student handout-links set-repo-url
 
 help:
 	@echo "make book       build the book into _build/html (creates .venv on first use)"
-	@echo "make test       ruff, unit tests, notebook checks (nbval), student copies, strict book"
+	@echo "make pdf        the whole book as one PDF, _build/latex/mlpcourse.pdf (needs TeX Live, see README)"
+	@echo "make test       ruff, unit tests, notebook checks (nbval), student copies, strict book and PDF"
 	@echo "                build and the book in headless Chromium (tests/test_book.py)"
 	@echo "make student    write student copies (no solutions, no outputs) to student/"
+	@echo "make handout-links REPO=<class repo> [HUB=<hub url>]  links to the student copies"
 	@echo "make set-repo-url URL=https://github.com/<owner>/<repo>  move the course's address"
 	@echo "make env        create or update the environment in .venv"
 	@echo "make lab        open the notebooks in JupyterLab"
@@ -35,6 +37,20 @@ book: env
 	@echo
 	@echo "Book built. Open: file://$(CURDIR)/_build/html/index.html"
 
+# The TeX Live packages make pdf needs (Debian/Ubuntu); .ci/run installs the same list.
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk fonts-freefont-otf
+
+pdf: env
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { \
+		echo "make pdf needs xelatex and latexmk. On Debian/Ubuntu:"; \
+		echo "  sudo apt-get install --no-install-recommends $(TEX_PACKAGES)"; exit 2; }
+	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going
+	@echo
+	@echo "PDF built: $(CURDIR)/_build/latex/mlpcourse.pdf"
+
+tex-packages:
+	@echo $(TEX_PACKAGES)
+
 lint: env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -48,6 +64,7 @@ test: lint
 notebooks: env
 	@for nb in $(NOTEBOOKS); do \
 		echo "executing $$nb"; \
+		MPLBACKEND=module://matplotlib_inline.backend_inline \
 		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 			--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 $$nb || exit 1; \
 	done
@@ -63,6 +80,11 @@ bench-report: env
 # Student copies: solution cells (tag `solution`) removed, outputs cleared (python -m tools.student_copies).
 student: env
 	$(BIN)/python -m tools.student_copies --out student $(NOTEBOOKS)
+
+# Links to the student copies in a class repository of your own (JupyterHub via nbgitpuller, Colab).
+handout-links:
+	@test -n "$(REPO)" || { echo "usage: make handout-links REPO=https://github.com/<you>/<class-repo> [HUB=https://hub.example.edu]"; exit 2; }
+	$(PYTHON) -m tools.handout_links --repo "$(REPO)" $(if $(HUB),--hub "$(HUB)")
 
 # The repository URL lives in _config.yml; this rewrites it there and in every notebook's copies.
 set-repo-url:

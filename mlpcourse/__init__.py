@@ -13,6 +13,7 @@ from mlpcourse.curves import (
     plot_layer_statistics,
     plot_lr_range_test,
     plot_small_multiples,
+    plot_sweep,
 )
 from mlpcourse.data import (
     FASHION_MNIST_CLASSES,
@@ -24,6 +25,7 @@ from mlpcourse.data import (
     load_fashion_mnist,
     make_moons_split,
     make_students,
+    student_pass_probability,
     train_val_split,
 )
 from mlpcourse.diagnostics import layer_statistics
@@ -43,11 +45,12 @@ from mlpcourse.plotting import (
     plot_image_grid,
     plot_parity,
     plot_residuals,
+    plot_weight_images,
 )
 from mlpcourse.training import History, fit
 from mlpcourse.tuning import LRRangeTest, lr_range_test
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "FASHION_MNIST_CLASSES",
@@ -91,10 +94,13 @@ __all__ = [
     "plot_lr_range_test",
     "plot_parity",
     "plot_residuals",
+    "plot_weight_images",
     "plot_small_multiples",
+    "plot_sweep",
     "predict",
     "save_checkpoint",
     "set_seed",
+    "student_pass_probability",
     "train_val_split",
     "validate_labels",
 ]

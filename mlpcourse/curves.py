@@ -23,13 +23,20 @@ __all__ = [
     "plot_layer_statistics",
     "plot_lr_range_test",
     "plot_small_multiples",
+    "plot_sweep",
 ]
+
+
+# Curves of at most this many epochs get a marker per epoch; longer ones are plain lines, where
+# markers would merge into a thick smear.
+MAX_EPOCHS_WITH_MARKERS = 50
 
 
 def plot_history(history: History, title: str | None = None) -> Figure:
     """Draw two panels, loss and metric per epoch, training and held-out; best epoch marked.
 
-    Introduced in lesson 01.
+    Introduced in lesson 01. Each epoch gets a marker only when the history has at most
+    ``MAX_EPOCHS_WITH_MARKERS`` epochs.
 
     Parameters
     ----------
@@ -43,12 +50,16 @@ def plot_history(history: History, title: str | None = None) -> Figure:
     Figure
         The matplotlib figure (show it with ``plt.show()``).
     """
+    if not history.epoch:
+        raise ValueError("the history has no epochs to draw (did fit run for 0 epochs?)")
     fig, (ax_loss, ax_metric) = plt.subplots(1, 2, figsize=(10, 3.8))
-    ax_loss.plot(history.epoch, history.train_loss, "o-", label="train", ms=3)
-    ax_metric.plot(history.epoch, history.train_metric, "o-", label="train", ms=3)
+    markers = len(history.epoch) <= MAX_EPOCHS_WITH_MARKERS
+    train_style, val_style = ("o-", "s-") if markers else ("-", "-")
+    ax_loss.plot(history.epoch, history.train_loss, train_style, label="train", ms=3)
+    ax_metric.plot(history.epoch, history.train_metric, train_style, label="train", ms=3)
     if history.val_loss:
-        ax_loss.plot(history.epoch, history.val_loss, "s-", label=history.val_name, ms=3)
-        ax_metric.plot(history.epoch, history.val_metric, "s-", label=history.val_name, ms=3)
+        ax_loss.plot(history.epoch, history.val_loss, val_style, label=history.val_name, ms=3)
+        ax_metric.plot(history.epoch, history.val_metric, val_style, label=history.val_name, ms=3)
         if history.best_epoch is not None:
             for ax in (ax_loss, ax_metric):
                 ax.axvline(history.best_epoch, color="grey", ls=":", label="best epoch")
@@ -290,5 +301,89 @@ def plot_lr_range_test(result: Any, ax: Axes | None = None) -> Figure:
     ax.set(xlabel="learning rate (log scale)", ylabel="loss", title="Learning-rate range test")
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def plot_sweep(
+    values: Sequence[float],
+    scores: Mapping[str, Any],
+    *,
+    xlabel: str = "learning rate",
+    ylabel: str = "validation accuracy",
+    log_x: bool = True,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw a score against a swept setting, one line per method, mean ± sd over seeds.
+
+    Introduced in lesson 03, where three optimizers are compared over a learning-rate sweep.
+    Each point is the mean over the seeds with an error bar of plus or minus one (sample)
+    standard deviation. A failed run (NaN, for example a loss that diverged) is left out of the
+    mean at its value; a value where every run failed gets no point.
+
+    Parameters
+    ----------
+    values : sequence of float
+        The swept setting, e.g. learning rates ``[0.001, 0.01, 0.1, 1.0]``.
+    scores : mapping of str to array-like
+        Method name -> its scores, shape ``(n_seeds, len(values))``: one row per seed.
+    xlabel, ylabel : str
+        Axis labels (" (log scale)" is added to ``xlabel`` when ``log_x``).
+    log_x : bool, default True
+        A logarithmic x axis (values must then be positive).
+    title : str, optional
+        The axes' title.
+    ax : Axes, optional
+        Draw into these axes instead of a new figure.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+
+    Raises
+    ------
+    ValueError
+        When there are no values or no methods, a method's scores do not have one column per
+        value, or ``log_x`` is asked for with a value that is not positive.
+    """
+    xs = np.asarray(values, dtype=float)
+    if xs.ndim != 1 or len(xs) == 0:
+        raise ValueError(f"values must be a non-empty list of numbers, got {values!r}")
+    if log_x and not np.all(xs > 0):
+        raise ValueError(f"a log x axis needs positive values, got {xs.tolist()}")
+    if not scores:
+        raise ValueError("scores is empty: give at least one method's scores")
+    table = {}
+    for name, rows in scores.items():
+        array = np.asarray(rows, dtype=float)
+        if array.ndim == 1:
+            array = array[None, :]  # a single seed
+        if array.ndim != 2 or array.shape[1] != len(xs) or array.shape[0] == 0:
+            raise ValueError(
+                f"scores[{name!r}] has shape {array.shape}: expected (n_seeds, {len(xs)}), "
+                "one row per seed and one column per value"
+            )
+        table[name] = array
+    fig, ax = _new_ax(ax, (6.5, 4.2))
+    for name, array in table.items():
+        ok = ~np.isnan(array)
+        counts = ok.sum(axis=0)
+        seen = counts > 0
+        sums = np.where(ok, array, 0.0).sum(axis=0)
+        mean = np.divide(sums, counts, out=np.full(len(xs), np.nan), where=seen)
+        centred = np.where(ok, array - mean, 0.0)
+        sd = np.sqrt((centred**2).sum(axis=0) / np.maximum(counts - 1, 1))
+        ax.errorbar(xs[seen], mean[seen], yerr=sd[seen], marker="o", ms=4, capsize=3, label=name)
+    if log_x:
+        ax.set_xscale("log")
+    n_seeds = sorted({array.shape[0] for array in table.values()})
+    band = f"mean ± sd over {n_seeds[0]} seeds" if n_seeds != [1] and len(n_seeds) == 1 else ""
+    ax.set(xlabel=xlabel + (" (log scale)" if log_x else ""), ylabel=ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize="small", title=band or None)
     fig.tight_layout()
     return fig

@@ -24,6 +24,7 @@ __all__ = [
     "plot_image_grid",
     "plot_parity",
     "plot_residuals",
+    "plot_weight_images",
 ]
 
 
@@ -126,7 +127,9 @@ def plot_decision_boundary(
         positive = class_names[1] if class_names is not None else "class 1"
         fig.colorbar(shade, ax=ax, label=f"P({positive})")
     else:
-        ax.contourf(xx, yy, scores, levels=np.arange(n_classes + 1) - 0.5, cmap="tab10", alpha=0.35)
+        # vmin/vmax as for the points below, so region k has class k's colour (tab10's k-th)
+        levels = np.arange(n_classes + 1) - 0.5
+        ax.contourf(xx, yy, scores, levels=levels, cmap="tab10", vmin=0, vmax=9, alpha=0.35)
     cmap = "RdBu_r" if n_classes <= 2 else "tab10"
     scatter = ax.scatter(
         X[:, 0],
@@ -287,6 +290,58 @@ def plot_parity(
     ax.set_aspect("equal", adjustable="datalim")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def plot_weight_images(
+    weights: Any,
+    num_images: int = 16,
+    image_shape: tuple[int, int] = (28, 28),
+    title: str | None = None,
+) -> Figure:
+    """Show the first ``num_images`` columns of a first-layer weight matrix as images.
+
+    Introduced in lesson 04. Column ``j`` of ``weights`` (shape ``(pixels, units)``, as ``W1`` in
+    ``X @ W1``) holds the weights hidden unit ``j`` gives each pixel; reshaped to
+    ``image_shape`` it shows which pixels push the unit up (red) or down (blue). Each image has
+    its own symmetric colour scale, so white is 0.
+
+    Parameters
+    ----------
+    weights : array-like
+        Weight matrix of shape ``(prod(image_shape), units)``.
+    num_images : int, default 16
+        How many hidden units (columns) to show, at most ``units``.
+    image_shape : (int, int), default (28, 28)
+        The shape of one input image.
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
+    W = _as_numpy(weights)
+    pixels = image_shape[0] * image_shape[1]
+    if W.ndim != 2 or W.shape[0] != pixels:
+        raise ValueError(
+            f"weights must have shape ({pixels}, units) for images of {image_shape}, got {W.shape}"
+        )
+    if not 1 <= num_images <= W.shape[1]:
+        raise ValueError(f"num_images must be between 1 and {W.shape[1]}, got {num_images}")
+    cols = min(8, num_images)
+    rows = -(-num_images // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.3 * cols, 1.4 * rows + 0.4), squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if k < num_images:
+            image = W[:, k].reshape(image_shape)
+            scale = float(np.abs(image).max()) or 1.0
+            ax.imshow(image, cmap="RdBu_r", vmin=-scale, vmax=scale)
+            ax.set_title(f"unit {k}", fontsize="small")
+    fig.suptitle(title or "First-layer weights of the hidden units")
     fig.tight_layout()
     return fig
 

@@ -100,6 +100,11 @@ def test_every_package_a_lesson_imports_is_installed() -> None:
         assert name in binder, f"mlpcourse needs {name}, missing from binder/requirements.txt"
 
 
+def test_the_image_serves_nbgitpuller_links() -> None:
+    # book/instructors.md: a class JupyterHub built from binder/ opens make handout-links' links
+    assert "nbgitpuller" in pins(BINDER / "requirements.txt")
+
+
 def test_post_build_installs_the_course_package() -> None:
     post_build = BINDER / "postBuild"
     assert post_build.stat().st_mode & 0o111, "postBuild must be executable"

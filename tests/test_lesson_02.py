@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from tools.lessons import run_notebook
@@ -9,6 +11,12 @@ from tools.lessons import run_notebook
 pytestmark = pytest.mark.slow
 
 SEED = 3  # the notebook's default is 0
+N_VAL, N_TEST = 150, 250  # the lesson's validation and test points
+
+
+def se(p: float, n: int) -> float:
+    """Binomial standard error of an accuracy p measured on n points."""
+    return math.sqrt(p * (1 - p) / n)
 
 
 @pytest.fixture(scope="module")
@@ -16,16 +24,35 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, float]:
     return run_notebook("02", tmp_path_factory.mktemp("lesson02"), seed=SEED, progress=False)
 
 
-def test_mlp_beats_the_linear_baseline(run: tuple[dict, float]) -> None:
+def test_baselines_on_validation(run: tuple[dict, float]) -> None:
+    """The stratified split makes the majority answer exactly a coin flip; a line does better."""
     results, _ = run
-    assert results["mlp_accuracy"] >= 0.95
-    assert 0.83 <= results["logreg_accuracy"] <= 0.90
+    assert results["majority_val_accuracy"] == pytest.approx(0.5)
+    assert 0.80 <= results["logreg_val_accuracy"] <= 0.93
+    # the MLP beats the straight line on validation by more than two standard errors
+    gap = results["mlp_val_accuracy"] - results["logreg_val_accuracy"]
+    assert gap > 2 * se(results["mlp_val_accuracy"], N_VAL)
 
 
-def test_no_overfitting(run: tuple[dict, float]) -> None:
+def test_validation_loss_stops_improving_before_the_end(run: tuple[dict, float]) -> None:
+    """The lowest validation loss comes before the last epoch, and the end sits above training.
+
+    How far the validation loss climbs back after its lowest point, and in how many epochs it is
+    below the training loss, vary with the seed (epochs 85-126 and 0-94 of 150 over seeds 1-3);
+    the lesson describes its own run there and draws no general conclusion from them.
+    """
     results, _ = run
-    assert abs(results["mlp_train_accuracy"] - results["mlp_accuracy"]) <= 0.05
-    assert results["mlp_test_loss"] >= results["mlp_train_loss"] - 0.05
+    assert results["best_val_epoch"] < 150
+    assert results["mlp_val_loss"] > results["best_val_loss"]
+    assert results["mlp_test_loss"] == results["mlp_val_loss"]  # the old name, same number
+    assert results["mlp_val_loss"] > results["mlp_train_loss"]  # at the end, above training
+
+
+def test_accuracy_gap_within_noise(run: tuple[dict, float]) -> None:
+    """Training and validation accuracy differ by about one standard error, not more than two."""
+    results, _ = run
+    gap = abs(results["mlp_train_accuracy"] - results["mlp_val_accuracy"])
+    assert gap <= 2 * se(results["mlp_val_accuracy"], N_VAL)
 
 
 def test_warm_start_warns_every_epoch_partial_fit_never(run: tuple[dict, float]) -> None:
@@ -34,7 +61,18 @@ def test_warm_start_warns_every_epoch_partial_fit_never(run: tuple[dict, float])
     assert results["partial_fit_warnings"] == 0
 
 
-def test_fit_in_one_call_stops_on_its_own_with_similar_accuracy(run: tuple[dict, float]) -> None:
+def test_fit_in_one_call_stops_on_its_own_and_matches_within_noise(
+    run: tuple[dict, float],
+) -> None:
     results, _ = run
     assert results["fit_epochs"] < 1000
-    assert abs(results["fit_accuracy"] - results["mlp_accuracy"]) <= 0.03
+    diff = abs(results["fit_accuracy"] - results["mlp_val_accuracy"])  # both on validation
+    assert diff <= se(results["mlp_val_accuracy"], N_VAL)
+
+
+def test_test_set_scored_once_mlp_far_ahead(run: tuple[dict, float]) -> None:
+    results, _ = run
+    assert results["mlp_accuracy"] >= 0.95
+    assert 0.83 <= results["logreg_accuracy"] <= 0.90
+    assert results["test_accuracy_se"] == pytest.approx(se(results["mlp_accuracy"], N_TEST))
+    assert results["mlp_accuracy"] - results["logreg_accuracy"] > 5 * results["test_accuracy_se"]

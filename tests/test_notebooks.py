@@ -9,7 +9,13 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from tools.lessons import notebook_path, read_results, run_notebook, unexpected_errors
+from tools.lessons import (
+    figures_without_images,
+    notebook_path,
+    read_results,
+    run_notebook,
+    unexpected_errors,
+)
 
 
 def _error_cell(tags: list[str]) -> nbformat.NotebookNode:
@@ -114,3 +120,14 @@ def test_errors_name_the_lessons_own_cells() -> None:
     injected = new_code_cell("seed = 1", metadata={"tags": ["injected-parameters"]})
     nb = new_notebook(cells=[new_code_cell("x = 1"), injected, _error_cell([])])
     assert unexpected_errors(nb) == ["cell 1: ValueError: bad labels"]
+
+
+def test_a_plotting_cell_without_an_image_is_found() -> None:
+    shown = new_code_cell("plt.plot([1, 2])\nplt.show()")
+    shown.outputs = [
+        new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})
+    ]
+    lost = new_code_cell("plt.plot([1, 2])\nplt.show()")  # executed under MPLBACKEND=Agg
+    lost.outputs = [new_output("stream", name="stdout", text="done\n")]
+    nb = new_notebook(cells=[new_code_cell("x = 1"), shown, lost])
+    assert figures_without_images(nb) == ["cell 2"]

@@ -10,7 +10,13 @@ from matplotlib.figure import Figure
 from sklearn.linear_model import LogisticRegression
 
 from mlpcourse import MLP, History
-from mlpcourse.curves import plot_histories, plot_history, plot_small_multiples
+from mlpcourse.curves import (
+    MAX_EPOCHS_WITH_MARKERS,
+    plot_histories,
+    plot_history,
+    plot_small_multiples,
+    plot_sweep,
+)
 from mlpcourse.plotting import (
     plot_confusion_matrix,
     plot_decision_boundary,
@@ -47,6 +53,23 @@ def test_plot_history_has_two_labelled_panels_and_marks_the_best_epoch() -> None
     test_run.val_name = "test"
     labels = [t.get_text() for t in plot_history(test_run).axes[0].get_legend().get_texts()]
     assert labels == ["train", "test", "best epoch"]
+
+
+def _long_history(epochs: int) -> History:
+    h = History(epoch=list(range(1, epochs + 1)))
+    h.train_loss = h.val_loss = [1.0 / e for e in h.epoch]
+    h.train_metric = h.val_metric = [1.0 - 1.0 / e for e in h.epoch]
+    return h
+
+
+def test_plot_history_marks_each_epoch_only_on_short_curves() -> None:
+    short = plot_history(_long_history(MAX_EPOCHS_WITH_MARKERS))
+    assert {line.get_marker() for line in short.axes[0].lines} == {"o", "s"}
+    long = plot_history(_long_history(MAX_EPOCHS_WITH_MARKERS + 1))
+    for ax in long.axes:
+        assert {line.get_marker() for line in ax.lines} == {"None"}
+    with pytest.raises(ValueError, match="no epochs"):
+        plot_history(History())
 
 
 def test_plot_histories_compares_runs_and_needs_the_key() -> None:
@@ -156,6 +179,77 @@ def test_small_multiples_reject_bad_input() -> None:
         plot_small_multiples({"a": _history(), "b": _history(with_val=False)}, baseline="a")
     with pytest.raises(TypeError, match="non-empty list"):
         plot_small_multiples({"a": _history(), "b": []}, baseline="a")
+
+
+def test_multiclass_regions_have_their_class_colour() -> None:
+    # Region k of the shading and the points of class k share tab10's k-th colour (shaded
+    # lighter): a point on the right side of the boundary sits on its own colour.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2)).astype(np.float32)
+    y3 = np.digitize(X[:, 0], [-0.5, 0.5])  # classes 0, 1, 2 from left to right
+    fig = plot_decision_boundary(lambda g: np.digitize(g[:, 0], [-0.5, 0.5]), X, y3)
+    regions, points = fig.axes[0].collections
+    tab10 = plt.get_cmap("tab10")
+    for k in range(3):
+        assert np.allclose(regions.get_facecolor()[k][:3], tab10(k)[:3]), k
+        assert np.allclose(points.cmap(points.norm(k))[:3], tab10(k)[:3]), k
+
+
+def test_sweep_draws_mean_and_sd_over_seeds_and_skips_failed_runs() -> None:
+    lrs = [0.01, 0.1, 1.0]
+    scores = {
+        "a": [[0.8, 0.9, np.nan], [0.6, 0.9, np.nan], [0.7, 0.9, 0.5]],
+        "b": [[0.5, 0.6, np.nan], [0.5, 0.8, np.nan], [0.5, 0.7, np.nan]],
+    }
+    fig = plot_sweep(lrs, scores, title="sweep")
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_title() == "sweep"
+    assert ax.get_xlabel() == "learning rate (log scale)"
+    assert ax.get_ylabel() == "validation accuracy"
+    assert [c.get_label() for c in ax.containers] == ["a", "b"]
+    a_line, b_line = (container.lines[0] for container in ax.containers)
+    assert np.allclose(a_line.get_xdata(), lrs)  # the failed runs at 1.0 are left out of "a"
+    assert np.allclose(a_line.get_ydata(), [0.7, 0.9, 0.5])
+    assert np.allclose(b_line.get_xdata(), lrs[:2])  # every "b" run failed at 1.0: no point
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]
+    assert legend.get_title().get_text() == "mean ± sd over 3 seeds"
+    # the error bar of "a" at 0.01 spans mean ± sample sd = 0.7 ± 0.1
+    segments = ax.containers[0].lines[2][0].get_segments()
+    assert np.allclose(segments[0][:, 1], [0.6, 0.8])
+    one_seed = plot_sweep([1, 2], {"a": [0.1, 0.2]}, log_x=False, xlabel="width", ylabel="loss")
+    assert one_seed.axes[0].get_xscale() == "linear"
+    assert one_seed.axes[0].get_xlabel() == "width"
+
+
+def test_sweep_rejects_bad_input() -> None:
+    with pytest.raises(ValueError, match="non-empty list of numbers"):
+        plot_sweep([], {"a": [[]]})
+    with pytest.raises(ValueError, match="log x axis needs positive values"):
+        plot_sweep([0.0, 0.1], {"a": [[0.5, 0.6]]})
+    with pytest.raises(ValueError, match="scores is empty"):
+        plot_sweep([0.1], {})
+    with pytest.raises(ValueError, match=r"expected \(n_seeds, 2\)"):
+        plot_sweep([0.1, 1.0], {"a": [[0.5, 0.6, 0.7]]})
+
+
+def test_plot_weight_images_shows_one_image_per_unit() -> None:
+    from mlpcourse import plot_weight_images
+
+    fig = plot_weight_images(torch.randn(784, 32), num_images=10, title="W1")
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(shown) == 10
+    assert shown[0].images[0].get_array().shape == (28, 28)
+    plt.close(fig)
+
+
+def test_plot_weight_images_rejects_wrong_shapes() -> None:
+    from mlpcourse import plot_weight_images
+
+    with pytest.raises(ValueError, match="shape"):
+        plot_weight_images(torch.randn(100, 8))
+    with pytest.raises(ValueError, match="num_images"):
+        plot_weight_images(torch.randn(784, 8), num_images=9)
 
 
 def test_residual_plot_shows_true_minus_predicted_against_prediction() -> None:

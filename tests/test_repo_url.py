@@ -21,7 +21,8 @@ NOTEBOOKS = lesson_notebooks()
 def test_config_url_is_read_like_jupyter_book_reads_it() -> None:
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert set_repo_url.configured_url(ROOT) == config["repository"]["url"]
-    assert config["repository"]["branch"] == "main"  # the badges link to blob/main
+    # the launch buttons open the release, like the badges (blob/v<version>) and Colab cells
+    assert config["repository"]["branch"] == set_repo_url.release_tag(ROOT)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
@@ -120,3 +121,13 @@ def test_the_release_pin_follows_the_package_version(tmp_path: Path) -> None:
     assert set_repo_url.check(root) == []
     for notebook in root.glob("notebooks/*.ipynb"):
         assert f"git+{url}@v9.9.9" in notebook.read_text()
+        assert f"/blob/v9.9.9/notebooks/{notebook.name}" in notebook.read_text()
+    assert set_repo_url.configured_branch(root) == "v9.9.9"
+
+
+def test_check_reports_launch_buttons_off_the_release(tmp_path: Path) -> None:
+    root = make_copy(tmp_path, NOTEBOOKS[:1])
+    config = root / "_config.yml"
+    tag = set_repo_url.release_tag(root)
+    config.write_text(config.read_text().replace(f"branch: {tag}", "branch: main"))
+    assert any("repository.branch is main" in p for p in set_repo_url.check(root))

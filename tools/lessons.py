@@ -346,3 +346,19 @@ def harness_talk(nb: dict[str, Any]) -> list[str]:
             for match in TEST_TALK_RE.finditer(source(cell)):
                 found.append(f"cell {index}: {match.group(0)!r}")
     return found
+
+
+def figures_without_images(nb: dict[str, Any]) -> list[str]:
+    """Code cells that show a figure (``plt.show()``) but whose committed outputs hold no image.
+
+    A notebook executed with ``MPLBACKEND=Agg`` in the environment runs every plotting cell
+    without error and keeps no figure: the book would then show none. ``make notebooks`` sets the
+    inline backend for the kernel; this finds notebooks executed some other way.
+    """
+    missing = []
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code" or "plt.show()" not in source(cell):
+            continue
+        if not any("image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
+            missing.append(f"cell {index}")
+    return missing

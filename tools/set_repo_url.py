@@ -9,8 +9,9 @@ commit, then tag: ``git tag v<version> && git push origin v<version>``.
     python -m tools.set_repo_url https://github.com/<owner>/<repo>     (or: make set-repo-url URL=...)
 
 The copies are each notebook's Colab set-up cell (``%pip install "mlpcourse @ git+<url>"``) and
-"Open in Colab" badge (``colab.research.google.com/github/<owner>/<repo>/blob/main/...``), and
-the prose pages in book/ that quote the URL. ``check(root)`` lists every copy that disagrees with
+"Open in Colab" badge (``colab.research.google.com/github/<owner>/<repo>/blob/v<version>/...``),
+the prose pages in book/ that quote the URL, and _config.yml's ``repository.branch``, which the
+book's launch buttons (Binder, Colab, JupyterHub) open: the release tag too. ``check(root)`` lists every copy that disagrees with
 _config.yml; the tests call it. Only the standard library is used, so this runs before `make env`.
 """
 
@@ -26,6 +27,9 @@ from tools.lessons import ROOT, lesson_notebooks
 
 URL_RE = re.compile(r"^https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 CONFIG_URL_RE = re.compile(r"^(repository:\s*\n(?:[ \t]+.*\n|\s*\n)*?[ \t]+url:[ \t]*)(\S+)", re.M)
+CONFIG_BRANCH_RE = re.compile(
+    r"^(repository:\s*\n(?:[ \t]+.*\n|\s*\n)*?[ \t]+branch:[ \t]*)(\S+)", re.M
+)
 COLAB = "https://colab.research.google.com/github/"
 INSTALL_RE = re.compile(r'%pip install -q "mlpcourse @ git\+(\S+?)"')
 VERSION_RE = re.compile(r'^version\s*=\s*"([^"]+)"', re.M)
@@ -62,13 +66,26 @@ def package_version(root: Path = ROOT) -> str:
     return match.group(1)
 
 
+def release_tag(root: Path = ROOT) -> str:
+    """The release tag of this version, ``v<version>``: what launch buttons and badges open."""
+    return f"v{package_version(root)}"
+
+
 def pinned(url: str, root: Path = ROOT) -> str:
     """What a Colab cell installs: ``<url>@v<version>``, the release of this version."""
-    return f"{url}@v{package_version(root)}"
+    return f"{url}@{release_tag(root)}"
 
 
-def expected_badge(url: str, notebook: Path, branch: str = "main") -> str:
-    return f"{COLAB}{slug(url)}/blob/{branch}/notebooks/{notebook.name}"
+def configured_branch(root: Path = ROOT) -> str:
+    """The ref in _config.yml (``repository.branch``) that the book's launch buttons open."""
+    match = CONFIG_BRANCH_RE.search((root / "_config.yml").read_text(encoding="utf-8"))
+    if not match:
+        raise ValueError(f"no repository.branch in {root / '_config.yml'}")
+    return match.group(2)
+
+
+def expected_badge(url: str, notebook: Path, ref: str) -> str:
+    return f"{COLAB}{slug(url)}/blob/{ref}/notebooks/{notebook.name}"
 
 
 def check_notebook(notebook: Path, url: str, root: Path = ROOT) -> list[str]:
@@ -83,8 +100,10 @@ def check_notebook(notebook: Path, url: str, root: Path = ROOT) -> list[str]:
         problems.append("the first cell is not the 'Open in Colab' badge")
     elif "remove-cell" not in badge.get("metadata", {}).get("tags", []):
         problems.append("the badge cell is not tagged remove-cell")
-    elif [f"{COLAB}{link}" for link in badge_links] != [expected_badge(url, notebook)]:
-        problems.append(f"the badge links to {badge_links}, not {expected_badge(url, notebook)}")
+    elif [f"{COLAB}{link}" for link in badge_links] != [
+        badge := expected_badge(url, notebook, release_tag(root))
+    ]:
+        problems.append(f"the badge links to {badge_links}, not {badge}")
     code = [s for c, s in zip(cells, source, strict=True) if c.get("cell_type") == "code"]
     if not code or SETUP_GUARD not in code[0]:
         problems.append(f"the first code cell does not start with `{SETUP_GUARD}`")
@@ -106,6 +125,11 @@ def check(root: Path = ROOT) -> list[str]:
     """Every copy of the repository URL that disagrees with _config.yml."""
     url = configured_url(root)
     problems = []
+    if configured_branch(root) != release_tag(root):
+        problems.append(
+            f"_config.yml: repository.branch is {configured_branch(root)}, not {release_tag(root)}"
+            " (the book's Binder, Colab and JupyterHub buttons open the release)"
+        )
     for notebook in lesson_notebooks(root / "notebooks"):
         problems += check_notebook(notebook, url, root)
     release = pinned(url, root)
@@ -128,6 +152,7 @@ def set_repo_url(new: str, root: Path = ROOT) -> list[Path]:
     config = root / "_config.yml"
     text = config.read_text(encoding="utf-8")
     updated = CONFIG_URL_RE.sub(lambda m: m.group(1) + new, text, count=1)
+    updated = CONFIG_BRANCH_RE.sub(lambda m: m.group(1) + release_tag(root), updated, count=1)
     if updated != text:
         config.write_text(updated, encoding="utf-8")
         changed.append(config)
@@ -135,6 +160,7 @@ def set_repo_url(new: str, root: Path = ROOT) -> list[Path]:
         (f"git clone {old}", f"git clone {new}"),
         (f"{COLAB}{slug(old)}/", f"{COLAB}{slug(new)}/"),
     ]
+    badge = re.compile(rf"({re.escape(COLAB + slug(new))}/blob/)[\w.\-]+(?=/notebooks/)")
     # a notebook's JSON escapes the closing quote (\"): the backslash ends the address too
     install = re.compile(rf"git\+{re.escape(old)}(?:@[\w.\-]+)?(?=[\s\\\"`]|$)")
     release = pinned(new, root)
@@ -143,6 +169,7 @@ def set_repo_url(new: str, root: Path = ROOT) -> list[Path]:
         updated = install.sub(lambda _m: f"git+{release}", text)
         for before, after in replacements:
             updated = updated.replace(before, after)
+        updated = badge.sub(lambda m: m.group(1) + release_tag(root), updated)
         if updated != text:
             path.write_text(updated, encoding="utf-8")
             changed.append(path)

@@ -27,7 +27,7 @@ from mlpcourse.data.fashion_mnist import (
     parse_idx,
 )
 from mlpcourse.data.splits import batches, train_val_split, validate_same_length
-from mlpcourse.data.toy import make_moons_split, make_students
+from mlpcourse.data.toy import make_moons_split, make_students, student_pass_probability
 
 __all__ = [
     "DIAMONDS_CATEGORIES",
@@ -49,6 +49,7 @@ __all__ = [
     "make_students",
     "parse_idx",
     "read_verified",
+    "student_pass_probability",
     "train_val_split",
     "validate_same_length",
 ]

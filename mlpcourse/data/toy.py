@@ -5,13 +5,21 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-__all__ = ["make_moons_split", "make_students"]
+__all__ = ["make_moons_split", "make_students", "student_pass_probability"]
 
 
 def make_students(n: int = 400, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """Generate ``n`` students: X = [hours studied, hours slept] (float32), y = passed (n, 1).
 
-    Introduced in lesson 01.
+    Introduced in lesson 01. Hours studied are uniform on 0-10 and hours slept uniform on 4-10.
+    A student passes when
+
+        studied - 1.5 - 1.5 * (slept - 7.5)**2 + noise > 0,   noise ~ N(0, 1):
+
+    studying helps, and sleep helps up to 7.5 hours, after which more sleep hurts as much as
+    less: too little *and* too much sleep both raise the hours of study needed to pass. The
+    boundary is a parabola, so no straight line separates the classes well (a model without a
+    hidden layer is measurably worse). About 45% of students pass.
 
     Parameters
     ----------
@@ -30,8 +38,8 @@ def make_students(n: int = 400, seed: int = 0) -> tuple[torch.Tensor, torch.Tens
     gen = torch.Generator().manual_seed(seed)
     studied = torch.rand(n, generator=gen) * 10.0  # 0-10 hours of study
     slept = 4.0 + torch.rand(n, generator=gen) * 6.0  # 4-10 hours of sleep
-    # A plausible rule: study helps most, sleep helps too; luck (noise) blurs the boundary.
-    score = 1.0 * (studied - 5.0) + 0.6 * (slept - 7.0) + torch.randn(n, generator=gen) * 1.0
+    # Study helps; sleep helps up to 7.5 hours, then hurts; luck (noise) blurs the boundary.
+    score = studied - _study_needed(slept) + torch.randn(n, generator=gen) * 1.0
     X = torch.stack([studied, slept], dim=1)
     y = (score > 0).float().unsqueeze(1)
     return X, y
@@ -65,3 +73,35 @@ def make_moons_split(
 
     X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
     return train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)
+
+
+def _study_needed(slept: torch.Tensor) -> torch.Tensor:
+    """Hours of study at which a student who slept ``slept`` hours passes half the time."""
+    return 1.5 + 1.5 * (slept - 7.5) ** 2
+
+
+def student_pass_probability(X: torch.Tensor) -> torch.Tensor:
+    """Return the probability that :func:`make_students`'s rule passes each student of ``X``.
+
+    Introduced in lesson 01. The rule passes a student when
+    ``studied - 1.5 - 1.5 * (slept - 7.5)**2 + noise > 0`` with ``noise ~ N(0, 1)``, so the
+    probability is the standard normal CDF of ``studied - 1.5 - 1.5 * (slept - 7.5)**2``. It is
+    the best any model can predict; a model learns it only from the students, never from here.
+
+    Parameters
+    ----------
+    X : torch.Tensor
+        (n, 2) rows of [hours studied, hours slept], in hours (not standardized).
+
+    Returns
+    -------
+    torch.Tensor
+        (n,) probabilities of passing, float32.
+    """
+    X = torch.as_tensor(X, dtype=torch.float32)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(
+            f"X must have shape (n, 2): [hours studied, hours slept] per row, got {tuple(X.shape)}"
+        )
+    studied, slept = X[:, 0], X[:, 1]
+    return torch.special.ndtr(studied - _study_needed(slept))
