@@ -44,6 +44,7 @@ from mlpcourse.plotting import (
     plot_decision_boundary,
     plot_image_grid,
     plot_parity,
+    plot_residuals,
     plot_weight_images,
 )
 from mlpcourse.training import History, fit
@@ -92,6 +93,7 @@ __all__ = [
     "plot_layer_statistics",
     "plot_lr_range_test",
     "plot_parity",
+    "plot_residuals",
     "plot_weight_images",
     "plot_small_multiples",
     "plot_sweep",

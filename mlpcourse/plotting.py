@@ -23,6 +23,7 @@ __all__ = [
     "plot_decision_boundary",
     "plot_image_grid",
     "plot_parity",
+    "plot_residuals",
     "plot_weight_images",
 ]
 
@@ -341,5 +342,49 @@ def plot_weight_images(
             ax.imshow(image, cmap="RdBu_r", vmin=-scale, vmax=scale)
             ax.set_title(f"unit {k}", fontsize="small")
     fig.suptitle(title or "First-layer weights of the hidden units")
+    fig.tight_layout()
+    return fig
+
+
+def plot_residuals(
+    y_true: Any, y_pred: Any, ax: Axes | None = None, title: str | None = None, label: str = "y"
+) -> Figure:
+    """Scatter residuals (true − predicted) against predictions, with the zero line.
+
+    Introduced in lesson 05. A pattern (a trend, a funnel) shows what the model misses; pure
+    noise scattered evenly around zero is what a good fit leaves.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like
+        True and predicted values, one per example.
+    ax : Axes, optional
+        Draw into these axes instead of a new figure.
+    title : str, optional
+        The axes' title.
+    label : str, default "y"
+        What is predicted, for the axis labels.
+
+    Returns
+    -------
+    Figure
+        The matplotlib figure.
+    """
+    t, p = _as_numpy(y_true).reshape(-1), _as_numpy(y_pred).reshape(-1)
+    if len(t) != len(p):
+        raise ValueError(f"y_true has {len(t)} values but y_pred has {len(p)}")
+    if len(t) == 0:
+        raise ValueError("y_true and y_pred are empty: nothing to plot")
+    residuals = t - p
+    fig, ax = _new_ax(ax, (5.5, 4))
+    ax.axhline(0.0, color="k", ls="--", lw=1, label="zero residual")
+    ax.scatter(p, residuals, s=14, alpha=0.7, label="examples")
+    ax.set(
+        xlabel=f"predicted {label}",
+        ylabel=f"residual (true − predicted {label})",
+        title=title or "Residuals against predictions",
+    )
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
     fig.tight_layout()
     return fig

@@ -22,6 +22,7 @@ from mlpcourse.plotting import (
     plot_decision_boundary,
     plot_image_grid,
     plot_parity,
+    plot_residuals,
 )
 
 
@@ -249,3 +250,16 @@ def test_plot_weight_images_rejects_wrong_shapes() -> None:
         plot_weight_images(torch.randn(100, 8))
     with pytest.raises(ValueError, match="num_images"):
         plot_weight_images(torch.randn(784, 8), num_images=9)
+
+
+def test_residual_plot_shows_true_minus_predicted_against_prediction() -> None:
+    fig = plot_residuals(torch.tensor([1.0, 2.0, 4.0]), np.array([1.5, 2.0, 3.0]), label="price")
+    ax = fig.axes[0]
+    offsets = ax.collections[0].get_offsets()
+    np.testing.assert_allclose(offsets[:, 0], [1.5, 2.0, 3.0])
+    np.testing.assert_allclose(offsets[:, 1], [-0.5, 0.0, 1.0])
+    assert ax.get_xlabel() == "predicted price" and "residual" in ax.get_ylabel()
+    with pytest.raises(ValueError, match="y_pred has 2"):
+        plot_residuals([1, 2, 3], [1, 2])
+    with pytest.raises(ValueError, match="empty"):
+        plot_residuals([], [])

@@ -28,5 +28,7 @@ def test_number_checks_can_fail() -> None:
 
 def test_test_talk_is_found() -> None:
     assert harness_talk(_lesson("The test accuracy is 0.9 on the test set.", "0.9")) == []
+    assert harness_talk(_lesson("The test patients are scored once.", "")) == []
+    assert harness_talk(_lesson("The test checks the patients.", "")) != []
     assert harness_talk(_lesson("The tests check this within a tolerance.", "")) != []
     assert harness_talk(_lesson("nbval compares the outputs", "")) != []

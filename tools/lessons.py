@@ -296,7 +296,7 @@ NUMBER_RE = re.compile(r"(?<![\w.])[-−]?\d+\.\d+(?![\w]|\.\d)")
 TEST_TALK_RE = re.compile(
     r"\b(?:the|our|a|these|those|unit|claim|lesson's|course's) tests?\b"
     r"(?!\s*(?:set|accuracy|loss|data|split|score|points?|images?|examples?|error|labels?|rows?"
-    r"|predictions?|sets|metric|R²|MAE|RMSE|students?|fold|part|log-loss|log loss|once))"
+    r"|predictions?|sets|metric|R²|MAE|RMSE|students?|patients?|fold|part|log-loss|log loss|once))"
     r"|\btolerances?\b|\bpytest\b|\bnbval\b|\bpapermill\b|\bharness\b|\bCI\b",
     re.IGNORECASE,
 )
