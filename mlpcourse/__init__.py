@@ -30,7 +30,14 @@ from mlpcourse.data import (
 )
 from mlpcourse.diagnostics import layer_statistics
 from mlpcourse.env import environment_summary, get_device, native_stderr_silenced, set_seed
-from mlpcourse.evaluation import accuracy, confusion_matrix, evaluate, predict, validate_labels
+from mlpcourse.evaluation import (
+    accuracy,
+    accuracy_se,
+    confusion_matrix,
+    evaluate,
+    predict,
+    validate_labels,
+)
 from mlpcourse.exercises import (
     check_accuracy,
     check_cross_entropy,
@@ -63,6 +70,7 @@ __all__ = [
     "History",
     "LRRangeTest",
     "accuracy",
+    "accuracy_se",
     "batches",
     "check_accuracy",
     "check_cross_entropy",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -14,6 +15,7 @@ MetricFn = Callable[[torch.Tensor, torch.Tensor], float]
 __all__ = [
     "MetricFn",
     "accuracy",
+    "accuracy_se",
     "confusion_matrix",
     "evaluate",
     "predict",
@@ -91,6 +93,32 @@ def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
     if logits.ndim == 2 and logits.shape[1] > 1 and not (y.ndim == 2 and y.shape == logits.shape):
         validate_labels(y, logits.shape[1])
     return _n_correct(logits, y).item() / max(len(y), 1)
+
+
+def accuracy_se(p: float, n: int) -> float:
+    """Return the standard error of an accuracy ``p`` measured on ``n`` examples.
+
+    Introduced in lesson 02. The count of correct answers is binomial, so the standard error is
+    ``sqrt(p (1 - p) / n)``: an accuracy measured on a few hundred points moves by about this much
+    by chance alone.
+
+    Parameters
+    ----------
+    p : float
+        The measured accuracy, between 0 and 1.
+    n : int
+        How many examples it was measured on, at least 1.
+
+    Returns
+    -------
+    float
+        The binomial standard error.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p is an accuracy and must be between 0 and 1, got {p}")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n is a number of examples and must be an int of at least 1, got {n!r}")
+    return math.sqrt(p * (1 - p) / n)
 
 
 def confusion_matrix(y_true: torch.Tensor, y_pred: torch.Tensor, num_classes: int) -> torch.Tensor:

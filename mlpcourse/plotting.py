@@ -41,6 +41,16 @@ def _as_numpy(a: Any) -> np.ndarray:
     return np.asarray(a)
 
 
+def _paired_values(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Return true and predicted values as flat arrays of equal, non-zero length, or raise."""
+    t, p = _as_numpy(y_true).reshape(-1), _as_numpy(y_pred).reshape(-1)
+    if len(t) != len(p):
+        raise ValueError(f"y_true has {len(t)} values but y_pred has {len(p)}")
+    if len(t) == 0:
+        raise ValueError("y_true and y_pred are empty: nothing to plot")
+    return t, p
+
+
 def _grid_scores(
     model: Any, grid: np.ndarray, preprocess: Callable[[np.ndarray], np.ndarray] | None
 ) -> np.ndarray:
@@ -278,9 +288,7 @@ def plot_parity(
     Figure
         The matplotlib figure.
     """
-    t, p = _as_numpy(y_true).reshape(-1), _as_numpy(y_pred).reshape(-1)
-    if len(t) != len(p):
-        raise ValueError(f"y_true has {len(t)} values but y_pred has {len(p)}")
+    t, p = _paired_values(y_true, y_pred)
     r2 = 1.0 - np.sum((t - p) ** 2) / np.sum((t - t.mean()) ** 2)
     fig, ax = _new_ax(ax, (4.8, 4.6))
     lo, hi = min(t.min(), p.min()), max(t.max(), p.max())
@@ -370,11 +378,7 @@ def plot_residuals(
     Figure
         The matplotlib figure.
     """
-    t, p = _as_numpy(y_true).reshape(-1), _as_numpy(y_pred).reshape(-1)
-    if len(t) != len(p):
-        raise ValueError(f"y_true has {len(t)} values but y_pred has {len(p)}")
-    if len(t) == 0:
-        raise ValueError("y_true and y_pred are empty: nothing to plot")
+    t, p = _paired_values(y_true, y_pred)
     residuals = t - p
     fig, ax = _new_ax(ax, (5.5, 4))
     ax.axhline(0.0, color="k", ls="--", lw=1, label="zero residual")

@@ -12,6 +12,7 @@ from mlpcourse import (
     MLP,
     History,
     accuracy,
+    accuracy_se,
     confusion_matrix,
     evaluate,
     fit,
@@ -217,3 +218,14 @@ def test_accuracy_and_confusion_matrix_on_a_worked_example() -> None:
     matrix = confusion_matrix(y, logits.argmax(1), num_classes=3)
     assert matrix.tolist() == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
     assert accuracy(torch.tensor([[1.5], [-0.2]]), torch.tensor([[1.0], [1.0]])) == 0.5
+
+
+def test_accuracy_standard_error_is_binomial_and_checks_its_inputs() -> None:
+    assert accuracy_se(0.9, 100) == pytest.approx(0.03)  # sqrt(0.9 * 0.1 / 100)
+    assert accuracy_se(1.0, 50) == 0.0
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        accuracy_se(97.6, 250)  # a percentage, not a fraction
+    with pytest.raises(ValueError, match="at least 1"):
+        accuracy_se(0.5, 0)
+    with pytest.raises(ValueError, match="int"):
+        accuracy_se(0.5, 2.5)
