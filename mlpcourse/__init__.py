@@ -6,6 +6,8 @@ Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``model
 Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
 
+from importlib import metadata as _metadata
+
 from mlpcourse.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from mlpcourse.curves import (
     plot_histories,
@@ -57,7 +59,10 @@ from mlpcourse.plotting import (
 from mlpcourse.training import History, fit
 from mlpcourse.tuning import LRRangeTest, lr_range_test
 
-__version__ = "0.3.0"
+try:  # one source for the version: pyproject.toml, through the installed package's metadata
+    __version__ = _metadata.version("mlpcourse")
+except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "unknown"
 
 __all__ = [
     "FASHION_MNIST_CLASSES",

@@ -8,7 +8,10 @@ Run it under ``torchrun``, which starts the processes and tells each its rank::
 or on its own (``python -m mlpcourse.ddp ...``) as a single process. Each process trains a copy
 of the model on its own share of every global batch (``DistributedSampler``);
 ``DistributedDataParallel`` all-reduces (averages) the gradients after each backward pass, so
-every copy takes the same step. The backend is gloo on CPU and nccl on GPU, chosen by the device.
+every copy takes the same step. The device plan (:func:`device_plan`) gives each process a GPU of
+its own with nccl when the machine has one per process, and otherwise trains on the CPU with gloo,
+saying so: NCCL cannot put two processes on one GPU, so two processes on Colab's one GPU train on
+the CPU. ``--device cuda`` (or ``MLPCOURSE_DEVICE=cuda``) that cannot be met is an error.
 Only rank 0 evaluates, logs and saves: the checkpoint atomically (``save_checkpoint``) and the
 measurements as JSON. Introduced in lesson 10.
 """
@@ -23,7 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 import torch.distributed as dist
@@ -32,11 +35,11 @@ from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 from mlpcourse.checkpoints import save_checkpoint
 from mlpcourse.data import flatten_images, load_fashion_mnist, train_val_split
-from mlpcourse.env import get_device, set_seed
+from mlpcourse.env import set_seed
 from mlpcourse.evaluation import evaluate
 from mlpcourse.models import MLP
 
-__all__ = ["main", "parse_args", "train"]
+__all__ = ["DevicePlan", "device_plan", "main", "parse_args", "train"]
 
 CRASH_ENV = "MLPCOURSE_DDP_CRASH_RANK"  # for tests: this rank dies after its first step
 
@@ -74,7 +77,13 @@ def parse_args(argv: list[str] | None = None, world_size: int = 1) -> argparse.N
     parser.add_argument("--n-train", type=int, default=None, help="use the first N training images")
     parser.add_argument("--val-fraction", type=float, default=0.1, help="held out for validation")
     parser.add_argument("--seed", type=int, default=0, help="seeds weights, split and shuffling")
-    parser.add_argument("--device", default=None, help="cpu or cuda (default: cuda if available)")
+    parser.add_argument(
+        "--device",
+        choices=("cpu", "cuda"),
+        default=None,
+        help="cpu or cuda (default: $MLPCOURSE_DEVICE, else one GPU per process when there are "
+        "enough, else the CPU)",
+    )
     parser.add_argument(
         "--threads", type=int, default=None, help="CPU threads per process (default: cores / N)"
     )
@@ -102,6 +111,80 @@ def parse_args(argv: list[str] | None = None, world_size: int = 1) -> argparse.N
         if path is not None and path.is_dir():
             parser.error(f"{path} is a folder: give a file name")
     return args
+
+
+class DevicePlan(NamedTuple):
+    """Where one process trains: its device, the process group's backend, and why."""
+
+    device: torch.device
+    backend: str
+    reason: str
+
+
+def device_plan(
+    requested: str | None, local_rank: int, local_world_size: int, gpu_count: int
+) -> DevicePlan:
+    """Choose this process's device and the backend for ``local_world_size`` processes per machine.
+
+    NCCL needs one GPU per process: with at least ``local_world_size`` GPUs, process ``local_rank``
+    takes ``cuda:<local_rank>``. With fewer GPUs (Colab's one GPU and two processes, say) the
+    automatic choice trains on the CPU with gloo and says why; an explicit ``"cuda"`` request that
+    cannot be met raises ``ValueError`` with what to do instead.
+
+    Parameters
+    ----------
+    requested : {"cpu", "cuda"} or None
+        The device asked for; None chooses automatically.
+    local_rank : int
+        This process's index on its machine (torchrun's ``LOCAL_RANK``).
+    local_world_size : int
+        Processes on this machine (torchrun's ``LOCAL_WORLD_SIZE``).
+    gpu_count : int
+        CUDA devices this machine has (``torch.cuda.device_count()``).
+
+    Returns
+    -------
+    DevicePlan
+        ``(device, backend, reason)``; the backend is ``"nccl"`` on GPUs, ``"gloo"`` on the CPU.
+    """
+    if requested not in (None, "cpu", "cuda"):
+        raise ValueError(f"device {requested!r}: use 'cpu' or 'cuda', or leave it unset")
+    if not 0 <= local_rank < local_world_size:
+        raise ValueError(f"LOCAL_RANK {local_rank} is not in 0..{local_world_size - 1}")
+    processes = f"{local_world_size} process{'es' if local_world_size > 1 else ''}"
+    gpus = f"{gpu_count} GPU{'' if gpu_count == 1 else 's'}"
+    if requested == "cpu":
+        return DevicePlan(torch.device("cpu"), "gloo", "the CPU, as asked (gloo)")
+    if 0 < local_world_size <= gpu_count:
+        return DevicePlan(
+            torch.device("cuda", local_rank),
+            "nccl",
+            f"one GPU per process: {processes}, {gpus} on this machine (nccl)",
+        )
+    if requested == "cuda":
+        if gpu_count == 0:
+            raise ValueError(
+                "--device cuda (or MLPCOURSE_DEVICE=cuda) asks for a GPU, but PyTorch sees none "
+                "here: use --device cpu, or leave the device unset to choose automatically"
+            )
+        raise ValueError(
+            f"--device cuda needs one GPU per process (NCCL cannot share a GPU between "
+            f"processes): {processes} on this machine but {gpus}. Start torchrun with "
+            f"--nproc_per_node={gpu_count}, or use --device cpu"
+        )
+    if gpu_count == 0:
+        return DevicePlan(torch.device("cpu"), "gloo", "the CPU: no GPU here (gloo)")
+    return DevicePlan(
+        torch.device("cpu"),
+        "gloo",
+        f"the CPU (gloo): {processes} on this machine but {gpus}, and NCCL needs one GPU per "
+        f"process; start torchrun with --nproc_per_node={gpu_count} to train on the GPU",
+    )
+
+
+def _local_world_size(world_size: int) -> int:
+    """Processes on this machine: torchrun's ``LOCAL_WORLD_SIZE`` (the world size if unset)."""
+    return int(os.environ.get("LOCAL_WORLD_SIZE", world_size))
 
 
 def _distributed_env() -> tuple[int, int, int]:
@@ -150,12 +233,20 @@ def train(args: argparse.Namespace) -> dict[str, Any] | None:
         On rank 0: accuracy, throughput and settings; None on the other ranks.
     """
     rank, world_size, local_rank = _distributed_env()
-    device = get_device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    local_world_size = _local_world_size(world_size)
+    requested = args.device or os.environ.get("MLPCOURSE_DEVICE") or None
+    try:
+        device, backend, reason = device_plan(
+            requested, local_rank, local_world_size, torch.cuda.device_count()
+        )
+    except ValueError as err:
+        raise SystemExit(f"python -m mlpcourse.ddp: error: {err}") from None
+    if rank == 0:
+        print(f"device plan: {reason}", flush=True)
     if device.type == "cuda":
-        device = torch.device("cuda", local_rank)
         torch.cuda.set_device(device)
-    backend = "nccl" if device.type == "cuda" else "gloo"
-    threads = args.threads or max(1, (os.cpu_count() or 1) // world_size)
+    # the cores of this machine, shared by the processes on it (not by the whole world)
+    threads = args.threads or max(1, (os.cpu_count() or 1) // local_world_size)
     torch.set_num_threads(threads)
     distributed = world_size > 1
     if distributed:
@@ -217,6 +308,7 @@ def train(args: argparse.Namespace) -> dict[str, Any] | None:
             "world_size": world_size,
             "backend": backend if distributed else "none (one process)",
             "device": str(device),
+            "device_plan": reason,
             "threads_per_process": threads,
             "global_batch_size": args.global_batch_size,
             "per_process_batch_size": per_process,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mlpcourse import MLP, load_checkpoint
-from mlpcourse.ddp import CRASH_ENV, parse_args
+from mlpcourse.ddp import CRASH_ENV, device_plan, parse_args
 
 TORCHRUN = str(Path(sys.executable).with_name("torchrun"))
 TINY = ["--epochs", "1", "--n-train", "3000", "--global-batch-size", "100", "--seed", "3"]
@@ -83,3 +84,70 @@ def test_a_dying_process_fails_the_run_cleanly(tmp_path: Path) -> None:
     assert "exitcode" in done.stderr or "failed" in done.stderr.lower()
     assert not (tmp_path / "r.json").exists() and not (tmp_path / "r.pt").exists()
     assert not list(tmp_path.glob("*.tmp")), "half-written files left behind"
+
+
+# --- the device plan: 0, 1 and 2 GPUs (the count is simulated) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("requested", "local_rank", "nproc", "gpus", "device", "backend", "said"),
+    [
+        (None, 0, 1, 0, "cpu", "gloo", "no GPU"),
+        (None, 1, 2, 0, "cpu", "gloo", "no GPU"),
+        (None, 0, 1, 1, "cuda:0", "nccl", "one GPU per process"),
+        # Colab's GPU runtime: one GPU, two processes -> both on the CPU, and the reason
+        (None, 0, 2, 1, "cpu", "gloo", "--nproc_per_node=1"),
+        (None, 1, 2, 1, "cpu", "gloo", "NCCL needs one GPU per process"),
+        (None, 1, 2, 2, "cuda:1", "nccl", "2 processes, 2 GPUs"),
+        ("cuda", 1, 2, 2, "cuda:1", "nccl", "one GPU per process"),
+        ("cpu", 1, 2, 2, "cpu", "gloo", "as asked"),
+    ],
+)
+def test_device_plan_gives_every_process_a_device_that_exists(
+    requested: str | None,
+    local_rank: int,
+    nproc: int,
+    gpus: int,
+    device: str,
+    backend: str,
+    said: str,
+) -> None:
+    plan = device_plan(requested, local_rank, nproc, gpus)
+    assert (str(plan.device), plan.backend) == (device, backend)
+    assert said in plan.reason
+    if plan.device.type == "cuda":
+        assert plan.device.index < gpus
+
+
+@pytest.mark.parametrize(
+    ("nproc", "gpus", "message"),
+    [(1, 0, "sees none here"), (2, 1, "--nproc_per_node=1, or use --device cpu")],
+)
+def test_an_explicit_cuda_request_that_cannot_be_met_is_an_error(
+    nproc: int, gpus: int, message: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        device_plan("cuda", 0, nproc, gpus)
+
+
+def test_the_script_refuses_an_unmet_cuda_request_before_training(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import torch
+
+    from mlpcourse import ddp
+
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 0)
+    for variable in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "LOCAL_WORLD_SIZE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("MLPCOURSE_DEVICE", "cuda")
+    with pytest.raises(SystemExit, match="asks for a GPU"):
+        ddp.main(["--epochs", "1", "--out", str(tmp_path / "r.json")])
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_two_processes_say_which_plan_they_chose(tmp_path: Path) -> None:
+    done = run([*TINY, "--n-train", "400", "--out", "r.json"], 2, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("device plan:") == 1, "rank 0 says it once"
+    assert json.loads((tmp_path / "r.json").read_text())["device_plan"].startswith("the CPU")

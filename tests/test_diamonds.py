@@ -1,5 +1,5 @@
-"""mlpcourse.load_diamonds: the real table from plotnine, and clear errors when it is missing or
-its content changed."""
+"""mlpcourse.load_diamonds: the real table shipped inside the package, and clear errors when it is
+missing or its content changed."""
 
 from __future__ import annotations
 
@@ -40,31 +40,45 @@ def test_the_real_table_loads_with_ordered_categories(no_other_copies: Path) -> 
     assert table["price"].min() == 326 and table["price"].max() == 18823
 
 
-def test_package_missing_names_the_package(
+def test_the_table_ships_inside_the_package_without_plotnine() -> None:
+    import importlib.util
+
+    assert (diamonds._package_data_dir() / "diamonds.csv.gz").is_file()
+    assert Path(diamonds.__file__).parent == diamonds._package_data_dir()
+    # nothing in the loader asks for the plotting package the table used to come from
+    assert "plotnine" not in Path(diamonds.__file__).read_text().split('"""', 2)[2]
+    assert importlib.util.find_spec("mlpcourse.data") is not None
+
+
+def test_package_copy_missing_says_how_to_restore_it(
     no_other_copies: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(diamonds, "_package_data_dir", lambda package="plotnine": None)
-    with pytest.raises(mlp.DataNotFoundError, match="pip install plotnine"):
+    monkeypatch.setattr(diamonds, "_package_data_dir", lambda: no_other_copies / "empty")
+    with pytest.raises(mlp.DataNotFoundError, match="reinstall the course package"):
         mlp.load_diamonds()
 
 
 def test_changed_content_is_refused(no_other_copies: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+
     fake = no_other_copies / "pkgdata"
     fake.mkdir()
-    (fake / "diamonds.csv").write_text(
-        "carat,cut,color,clarity,depth,table,price,x,y,z\n0.2,Ideal,E,SI2,61,55,1,3,3,2\n"
+    (fake / "diamonds.csv.gz").write_bytes(
+        gzip.compress(
+            b"carat,cut,color,clarity,depth,table,price,x,y,z\n0.2,Ideal,E,SI2,61,55,1,3,3,2\n"
+        )
     )
-    monkeypatch.setattr(diamonds, "_package_data_dir", lambda package="plotnine": fake)
+    monkeypatch.setattr(diamonds, "_package_data_dir", lambda: fake)
     with pytest.raises(mlp.DataNotFoundError) as err:
         mlp.load_diamonds()
-    assert "SHA-256" in str(err.value) and "pip install plotnine" in str(err.value)
+    assert "SHA-256" in str(err.value) and "reinstall the course package" in str(err.value)
 
 
 def test_a_root_with_a_verified_copy_is_used_first(no_other_copies: Path) -> None:
-    source = diamonds._package_data_dir() / "diamonds.csv"
+    source = diamonds._package_data_dir() / "diamonds.csv.gz"
     root = no_other_copies / "mine"
     root.mkdir()
-    (root / "diamonds.csv").write_bytes(source.read_bytes())
+    (root / "diamonds.csv.gz").write_bytes(source.read_bytes())
     assert len(mlp.load_diamonds(root=root)) == 53940
 
 

@@ -1,14 +1,14 @@
 """The diamonds table: 53,940 diamonds with their price, carat, cut, colour, clarity and size.
 
-ggplot2's ``diamonds`` data set (MIT licence), read from the copy the PyPI package ``plotnine``
-ships as ``plotnine/data/diamonds.csv``, so it loads with no network. The file is found without
-importing plotnine and checked against its SHA-256 like every course data set
-(:mod:`mlpcourse.data.download`).
+ggplot2's ``diamonds`` data set (ggplot2 is MIT-licensed; the table is documented in its
+reference as "Prices of over 50,000 round cut diamonds"). The course ships it inside this package
+as ``mlpcourse/data/diamonds.csv.gz``: the CSV byte for byte as plotnine 0.15.9 (PyPI) ships it,
+gzip-compressed, so it loads offline in Colab, Binder and CI alike. The content is checked against
+its SHA-256 like every course data set (:mod:`mlpcourse.data.download`).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 from dataclasses import replace
@@ -29,33 +29,31 @@ DIAMONDS_CATEGORIES: dict[str, list[str]] = {
 DIAMONDS_SPEC = DatasetSpec(
     name="the diamonds table",
     cache_name="diamonds",
-    sha256={"diamonds.csv": "9574730b03aba241d899c4a97511c5061b19358fab89510774fb6c24168345c4"},
-    install_hint="pip install plotnine (it ships the table as plotnine/data/diamonds.csv)",
-    expected_sizes={"diamonds.csv": 2772143},
+    # the SHA-256 and size of the decompressed CSV
+    sha256={"diamonds.csv.gz": "9574730b03aba241d899c4a97511c5061b19358fab89510774fb6c24168345c4"},
+    install_hint=(
+        "reinstall the course package: pip install --force-reinstall mlpcourse "
+        "(it ships the table as mlpcourse/data/diamonds.csv.gz)"
+    ),
+    expected_sizes={"diamonds.csv.gz": 2772143},
 )
 
 
-def _package_data_dir(package: str = "plotnine") -> Path | None:
-    """Return ``<package>/data`` of an installed package without importing it, or None."""
-    try:
-        spec = importlib.util.find_spec(package)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or spec.origin is None:
-        return None
-    return Path(spec.origin).parent / "data"
+def _package_data_dir() -> Path:
+    """The folder of this package that holds ``diamonds.csv.gz``."""
+    return Path(__file__).resolve().parent
 
 
 def load_diamonds(root: str | os.PathLike[str] | None = None) -> Any:
     """Load the diamonds table as a pandas DataFrame, its categories ordered as in ggplot2.
 
-    Looks in ``root``, ``$MLPCOURSE_DATA``, the user cache, then the installed plotnine
-    package; the content must match the table's SHA-256. Introduced in lesson 09.
+    Looks for ``diamonds.csv.gz`` in ``root``, ``$MLPCOURSE_DATA``, the user cache, then the copy
+    inside this package; the content must match the table's SHA-256. Introduced in lesson 09.
 
     Parameters
     ----------
     root : path, optional
-        A folder holding ``diamonds.csv``, searched first.
+        A folder holding ``diamonds.csv.gz``, searched first.
 
     Returns
     -------
@@ -66,14 +64,13 @@ def load_diamonds(root: str | os.PathLike[str] | None = None) -> Any:
     Raises
     ------
     DataNotFoundError
-        When no verified copy is found; the message names the package to install.
+        When no verified copy is found; the message says how to restore it.
     """
     import pandas as pd
 
-    folder = _package_data_dir()
-    spec = replace(DIAMONDS_SPEC, system_dirs=(folder,) if folder is not None else ())
+    spec = replace(DIAMONDS_SPEC, system_dirs=(_package_data_dir(),))
     contents, _ = fetch_verified(spec, root, download=False)
-    table = pd.read_csv(io.BytesIO(contents["diamonds.csv"]))
+    table = pd.read_csv(io.BytesIO(contents["diamonds.csv.gz"]))
     for column, levels in DIAMONDS_CATEGORIES.items():
         table[column] = pd.Categorical(table[column], categories=levels, ordered=True)
     return table
