@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: help env book pdf tex-packages test lint unit notebooks lab clean bench bench-report student handout-links set-repo-url
+.PHONY: release help env book pdf tex-packages test lint unit notebooks lab clean bench bench-report student handout-links set-repo-url
 
 help:
 	@echo "make book       build the book into _build/html (creates .venv on first use)"
@@ -17,6 +17,7 @@ help:
 	@echo "make student    write student copies (no solutions, no outputs) to student/"
 	@echo "make handout-links REPO=<class repo> [HUB=<hub url>]  links to the student copies"
 	@echo "make set-repo-url URL=https://github.com/<owner>/<repo>  move the course's address"
+	@echo "make release    tag v<version> and branch release-<version> at HEAD (see README)"
 	@echo "make env        create or update the environment in .venv"
 	@echo "make lab        open the notebooks in JupyterLab"
 	@echo "make notebooks  re-execute every notebook in place, in order (commits real outputs)"
@@ -90,6 +91,17 @@ handout-links:
 set-repo-url:
 	@test -n "$(URL)" || { echo "usage: make set-repo-url URL=https://github.com/<owner>/<repo>"; exit 2; }
 	$(PYTHON) -m tools.set_repo_url "$(URL)"
+
+# A release: the tag v<version> (immutable: the Colab cells install it, the badges open it) and the
+# branch release-<version> (the book's Binder, Colab and JupyterHub buttons open it; nbgitpuller
+# pulls a branch again and again, a tag only once). Both at HEAD, after make set-repo-url re-pinned.
+VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+release:
+	@$(PYTHON) -m tools.set_repo_url --check
+	@test -z "$$(git status --porcelain)" || { echo "make release: commit your changes first"; exit 2; }
+	git tag v$(VERSION)
+	git branch release-$(VERSION)
+	@echo "Released $(VERSION). Publish it: git push origin v$(VERSION) release-$(VERSION)"
 
 lab: env
 	$(BIN)/jupyter lab notebooks

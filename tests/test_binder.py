@@ -100,15 +100,22 @@ def test_every_package_a_lesson_imports_is_installed() -> None:
         assert name in binder, f"mlpcourse needs {name}, missing from binder/requirements.txt"
 
 
-def test_the_image_serves_nbgitpuller_links() -> None:
+def test_the_image_serves_nbgitpuller_links_and_renders_exercises() -> None:
     # book/instructors.md: a class JupyterHub built from binder/ opens make handout-links' links
     assert "nbgitpuller" in pins(BINDER / "requirements.txt")
+    # the lessons' {exercise} and {solution} directives render in JupyterLab, not as raw fences
+    assert "jupyterlab-myst" in pins(BINDER / "requirements.txt")
 
 
 def test_post_build_installs_the_course_package() -> None:
     post_build = BINDER / "postBuild"
     assert post_build.stat().st_mode & 0o111, "postBuild must be executable"
-    assert "pip install --no-deps -e ." in post_build.read_text()
+    commands = [
+        line for line in post_build.read_text().splitlines() if line.startswith("pip install")
+    ]
+    # a regular install into the image: an editable one points into the home folder, which a
+    # hub with persistent home folders mounts over
+    assert commands == ["pip install --no-deps --no-cache-dir ."]
     assert not (ROOT / "postBuild").exists(), (
         "one postBuild: repo2docker reads binder/ when it exists"
     )

@@ -173,3 +173,149 @@ def test_the_ddp_script_runs_from_the_installed_wheel(installed: Path, tmp_path:
     done = run_outside(installed, "", tmp_path, "-m", "mlpcourse.ddp", "--help")
     assert done.returncode == 0, done.stderr[-3000:]
     assert "torchrun" in done.stdout
+
+
+# --- a release, as the README cuts it, and a class hub pulling it ------------------------------
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.invalid",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **GIT_ENV}
+    )
+    assert done.returncode == 0, f"git {args}: {done.stderr}"
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository holding the working tree, released with `make release` as the README says."""
+    repo = tree_copy(tmp_path_factory.mktemp("course"))
+    git("init", "-q", "-b", "main", cwd=repo)
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", "the course", cwd=repo)
+    done = subprocess.run(
+        ["make", "-s", "release"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_ENV},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return repo
+
+
+def test_make_release_refuses_uncommitted_work(released: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    git("clone", "-q", str(released), str(work), cwd=tmp_path)
+    (work / "README.md").write_text("changed\n")
+    done = subprocess.run(["make", "-s", "release"], cwd=work, capture_output=True, text=True)
+    assert done.returncode != 0 and "commit your changes first" in done.stdout
+
+
+def test_the_release_cell_badge_and_buttons_work_from_a_clone(
+    released: Path, tmp_path: Path
+) -> None:
+    from tools.set_repo_url import (
+        BADGE_RE,
+        INSTALL_RE,
+        configured_branch,
+        configured_url,
+        package_version,
+    )
+
+    version = package_version(released)
+    url = configured_url(released)
+    assert git("tag", "--list", cwd=released) == f"v{version}"
+    assert configured_branch(released) in git("branch", "--list", cwd=released)
+    for notebook in lesson_notebooks(released / "notebooks"):
+        cells = json.loads(notebook.read_text())["cells"]
+        # the badge opens this lesson at a ref the release made
+        (badge,) = BADGE_RE.findall(source(cells[0]))
+        owner_repo, ref, path = re.fullmatch(r"([^/]+/[^/]+)/blob/([^/]+)/(.+)", badge).groups()
+        assert f"https://github.com/{owner_repo}" == url
+        git("cat-file", "-e", f"{ref}:{path}", cwd=released)
+    # the Colab cell of lesson 08 (with an extra), pointed at the clone instead of GitHub
+    setup = next(
+        c
+        for c in json.loads((released / "notebooks/08_optimizers_and_tuning.ipynb").read_text())[
+            "cells"
+        ]
+        if c["cell_type"] == "code"
+    )
+    line = next(s for s in source(setup).splitlines() if INSTALL_RE.search(s))
+    requirement = re.search(r'"(mlpcourse.*)"', line).group(1)
+    assert requirement.startswith("mlpcourse[tuning] @ git+") and requirement.endswith(
+        f"@v{version}"
+    )
+    # (a host in the file URL: the pip that ships with Python 3.11 refuses git+file:/// URLs)
+    local = requirement.replace(url, f"file://localhost{released}")
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-q"]
+        + ["--disable-pip-version-check", "--no-index", "--target", str(target), local],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    (dist,) = target.glob("mlpcourse-*.dist-info")
+    assert dist.name == f"mlpcourse-{version}.dist-info"
+    assert (target / "mlpcourse/data/diamonds.csv.gz").is_file()
+
+
+def hub_pull(repo_url: str, ref: str, home: Path) -> None:
+    """What a hub's nbgitpuller link does: clone ``ref`` into the student's home, or pull it."""
+    from nbgitpuller.pull import GitPuller
+
+    for _ in GitPuller(repo_url, str(home / "course"), branch=ref, depth=1).pull():
+        pass
+
+
+def test_a_class_hub_pulls_the_release_branch_again_after_an_update(
+    released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tools.set_repo_url import configured_branch
+
+    for name, value in GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    origin = tmp_path / "origin"
+    git("clone", "-q", "--bare", str(released), str(origin), cwd=tmp_path)
+    branch = configured_branch(released)
+    url = f"file://{origin}"
+    home = tmp_path / "home"
+    hub_pull(url, branch, home)  # week 1: the link clones the release
+    lesson = home / "course/notebooks/01_student_pass_fail.ipynb"
+    assert lesson.is_file()
+    (home / "course/my_notes.txt").write_text("mine\n")  # the student's own work
+    # the instructor fixes a typo on the release branch
+    work = tmp_path / "work"
+    git("clone", "-q", "-b", branch, url, str(work), cwd=tmp_path)
+    (work / "ERRATA.md").write_text("lesson 01: a typo fixed\n")
+    git("add", "ERRATA.md", cwd=work)
+    git("commit", "-q", "-m", "errata", cwd=work)
+    git("push", "-q", "origin", branch, cwd=work)
+    hub_pull(url, branch, home)  # week 2: the same link pulls again
+    assert (home / "course/ERRATA.md").read_text() == "lesson 01: a typo fixed\n"
+    assert (home / "course/my_notes.txt").read_text() == "mine\n"
+    hub_pull(url, branch, home)  # and again, with nothing new
+
+
+def test_a_tag_cannot_be_pulled_twice_which_is_why_the_buttons_open_a_branch(
+    released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tools.set_repo_url import release_tag
+
+    for name, value in GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    url = f"file://{released}"
+    hub_pull(url, release_tag(released), tmp_path)
+    with pytest.raises(Exception, match=r"origin/v"):
+        hub_pull(url, release_tag(released), tmp_path)

@@ -21,8 +21,10 @@ NOTEBOOKS = lesson_notebooks()
 def test_config_url_is_read_like_jupyter_book_reads_it() -> None:
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert set_repo_url.configured_url(ROOT) == config["repository"]["url"]
-    # the launch buttons open the release, like the badges (blob/v<version>) and Colab cells
-    assert config["repository"]["branch"] == set_repo_url.release_tag(ROOT)
+    # the launch buttons open the release branch (nbgitpuller pulls it again and again); the
+    # badges (blob/v<version>) and Colab cells open and install the immutable tag
+    assert config["repository"]["branch"] == set_repo_url.release_branch(ROOT)
+    assert set_repo_url.release_branch(ROOT) == f"release-{set_repo_url.package_version(ROOT)}"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
@@ -33,9 +35,10 @@ def test_notebook_badge_and_colab_cell_agree_with_config(notebook: Path) -> None
     setup = next(c for c in cells if c["cell_type"] == "code")
     text = "".join(setup["source"])
     release = f"{url}@v{set_repo_url.package_version(ROOT)}"
-    assert f'%pip install -q "mlpcourse @ git+{release}"' in text, (
-        "Colab installs the pinned release"
-    )
+    assert set_repo_url.INSTALL_RE.findall(text) == [release], "Colab installs the pinned release"
+    # the extras the lesson needs come with the package, from its own pyproject.toml
+    extras = {"08": "[tuning]", "09": "[tabular]"}.get(notebook.name[:2], "")
+    assert f'%pip install -q "mlpcourse{extras} @ git+{release}"' in text
     assert text.index("google.colab") < text.index("%pip"), "install only in Colab"
 
 
@@ -122,12 +125,14 @@ def test_the_release_pin_follows_the_package_version(tmp_path: Path) -> None:
     for notebook in root.glob("notebooks/*.ipynb"):
         assert f"git+{url}@v9.9.9" in notebook.read_text()
         assert f"/blob/v9.9.9/notebooks/{notebook.name}" in notebook.read_text()
-    assert set_repo_url.configured_branch(root) == "v9.9.9"
+    assert set_repo_url.configured_branch(root) == "release-9.9.9"
 
 
 def test_check_reports_launch_buttons_off_the_release(tmp_path: Path) -> None:
     root = make_copy(tmp_path, NOTEBOOKS[:1])
     config = root / "_config.yml"
-    tag = set_repo_url.release_tag(root)
-    config.write_text(config.read_text().replace(f"branch: {tag}", "branch: main"))
-    assert any("repository.branch is main" in p for p in set_repo_url.check(root))
+    branch = set_repo_url.release_branch(root)
+    for wrong in ("main", set_repo_url.release_tag(root)):
+        config.write_text(config.read_text().replace(f"branch: {branch}", f"branch: {wrong}"))
+        assert any(f"repository.branch is {wrong}" in p for p in set_repo_url.check(root))
+        config.write_text(config.read_text().replace(f"branch: {wrong}", f"branch: {branch}"))

@@ -65,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", required=True, help="https://github.com/<you>/<class-repo>")
     parser.add_argument("--hub", help="your JupyterHub, e.g. https://hub.example.edu")
-    parser.add_argument("--branch", default="main", help="branch or tag (default: main)")
+    parser.add_argument(
+        "--branch",
+        default="main",
+        help="a branch (default: main); not a tag: nbgitpuller pulls a tag once, then fails",
+    )
     parser.add_argument(
         "--folder", default="", help="folder of the copies in the repo (default: top)"
     )

@@ -1,17 +1,21 @@
 """Set the course's repository URL in its one home, _config.yml, and in the copies that need it.
 
 The Colab set-up cells install a pinned release, ``git+<url>@v<version>``, where the version is
-the package's, in pyproject.toml: a notebook handed out in week 1 keeps installing the same
-course package in week 6. Cutting a release: bump the version in pyproject.toml and
-mlpcourse/__init__.py, run ``make set-repo-url URL=<the same url>`` (it re-pins every cell),
-commit, then tag: ``git tag v<version> && git push origin v<version>``.
+the package's, in pyproject.toml: the tag is immutable, so a notebook handed out in week 1 keeps
+installing the same course package in week 6. The book's launch buttons (Binder, Colab,
+JupyterHub: sphinx-book-theme builds all three from one ``repository.branch``) open the release
+*branch* ``release-<version>`` instead: nbgitpuller, behind the JupyterHub button, clones a tag
+once and then fails on every later pull (it diffs against ``origin/<ref>``, which a tag does not
+have; jupyterhub/nbgitpuller#361). Cutting a release: bump the version in pyproject.toml, run
+``make set-repo-url URL=<the same url>`` (it re-pins every cell, badge and button), commit, then
+``make release`` (the tag and the branch, at that commit) and push both.
 
     python -m tools.set_repo_url https://github.com/<owner>/<repo>     (or: make set-repo-url URL=...)
 
 The copies are each notebook's Colab set-up cell (``%pip install "mlpcourse @ git+<url>"``) and
 "Open in Colab" badge (``colab.research.google.com/github/<owner>/<repo>/blob/v<version>/...``),
 the prose pages in book/ that quote the URL, and _config.yml's ``repository.branch``, which the
-book's launch buttons (Binder, Colab, JupyterHub) open: the release tag too. ``check(root)`` lists every copy that disagrees with
+book's launch buttons (Binder, Colab, JupyterHub) open: the release branch. ``check(root)`` lists every copy that disagrees with
 _config.yml; the tests call it. Only the standard library is used, so this runs before `make env`.
 """
 
@@ -31,7 +35,8 @@ CONFIG_BRANCH_RE = re.compile(
     r"^(repository:\s*\n(?:[ \t]+.*\n|\s*\n)*?[ \t]+branch:[ \t]*)(\S+)", re.M
 )
 COLAB = "https://colab.research.google.com/github/"
-INSTALL_RE = re.compile(r'%pip install -q "mlpcourse @ git\+(\S+?)"')
+# the package, with the extras a lesson needs: "mlpcourse[tuning] @ git+<url>@<ref>"
+INSTALL_RE = re.compile(r'%pip install -q "mlpcourse(?:\[[\w,]+\])? @ git\+(\S+?)"')
 VERSION_RE = re.compile(r'^version\s*=\s*"([^"]+)"', re.M)
 BADGE_RE = re.compile(r"\(https://colab\.research\.google\.com/github/([^)\s]+)\)")
 SETUP_GUARD = 'if "google.colab" in sys.modules:'
@@ -69,6 +74,11 @@ def package_version(root: Path = ROOT) -> str:
 def release_tag(root: Path = ROOT) -> str:
     """The release tag of this version, ``v<version>``: what launch buttons and badges open."""
     return f"v{package_version(root)}"
+
+
+def release_branch(root: Path = ROOT) -> str:
+    """The release branch of this version, ``release-<version>``: what the book's buttons open."""
+    return f"release-{package_version(root)}"
 
 
 def pinned(url: str, root: Path = ROOT) -> str:
@@ -125,10 +135,11 @@ def check(root: Path = ROOT) -> list[str]:
     """Every copy of the repository URL that disagrees with _config.yml."""
     url = configured_url(root)
     problems = []
-    if configured_branch(root) != release_tag(root):
+    if configured_branch(root) != release_branch(root):
         problems.append(
-            f"_config.yml: repository.branch is {configured_branch(root)}, not {release_tag(root)}"
-            " (the book's Binder, Colab and JupyterHub buttons open the release)"
+            f"_config.yml: repository.branch is {configured_branch(root)}, not "
+            f"{release_branch(root)} (the book's Binder, Colab and JupyterHub buttons open the "
+            "release branch: nbgitpuller cannot pull a tag a second time)"
         )
     for notebook in lesson_notebooks(root / "notebooks"):
         problems += check_notebook(notebook, url, root)
@@ -152,7 +163,7 @@ def set_repo_url(new: str, root: Path = ROOT) -> list[Path]:
     config = root / "_config.yml"
     text = config.read_text(encoding="utf-8")
     updated = CONFIG_URL_RE.sub(lambda m: m.group(1) + new, text, count=1)
-    updated = CONFIG_BRANCH_RE.sub(lambda m: m.group(1) + release_tag(root), updated, count=1)
+    updated = CONFIG_BRANCH_RE.sub(lambda m: m.group(1) + release_branch(root), updated, count=1)
     if updated != text:
         config.write_text(updated, encoding="utf-8")
         changed.append(config)
