@@ -183,7 +183,7 @@ def device_plan(
 
 
 def _local_world_size(world_size: int) -> int:
-    """Processes on this machine: torchrun's ``LOCAL_WORLD_SIZE`` (the world size if unset)."""
+    """Return the processes on this machine: torchrun's ``LOCAL_WORLD_SIZE``, else the world size."""
     return int(os.environ.get("LOCAL_WORLD_SIZE", world_size))
 
 

@@ -40,7 +40,7 @@ DIAMONDS_SPEC = DatasetSpec(
 
 
 def _package_data_dir() -> Path:
-    """The folder of this package that holds ``diamonds.csv.gz``."""
+    """Return the folder of this package that holds ``diamonds.csv.gz``."""
     return Path(__file__).resolve().parent
 
 
