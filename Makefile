@@ -2,6 +2,13 @@
 # Both create the environment (.venv) on first use.
 
 PYTHON ?= python3
+# Which PyTorch build make env installs. The default, TORCH=pypi, takes torch from PyPI: on Linux
+# that is the CUDA build (several GB of NVIDIA packages), on macOS and Windows the CPU build.
+# TORCH=cpu takes the CPU-only build from PyTorch's own index (about 200 MB): for a Linux laptop
+# without an NVIDIA GPU. Binder (binder/requirements.txt) always uses the CPU build.
+TORCH ?= pypi
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
+TORCH_PIN = $(shell grep -E '^torch==' requirements.txt)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -18,7 +25,8 @@ help:
 	@echo "make handout-links REPO=<class repo> [HUB=<hub url>]  links to the student copies"
 	@echo "make set-repo-url URL=https://github.com/<owner>/<repo>  move the course's address"
 	@echo "make release    tag v<version> and branch release-<version> at HEAD (see README)"
-	@echo "make env        create or update the environment in .venv"
+	@echo "make env        create or update the environment in .venv (TORCH=cpu: PyTorch's CPU-only"
+	@echo "                build from its own index; default TORCH=pypi, the CUDA build on Linux)"
 	@echo "make lab        open the notebooks in JupyterLab"
 	@echo "make notebooks  re-execute every notebook in place, in order (commits real outputs)"
 	@echo "make bench      measure the speed claims (~10 min on 2 cores), then make bench-report"
@@ -28,7 +36,11 @@ env: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "mlpcourse needs Python 3.10 or newer"'
+	@case "$(TORCH)" in pypi|cpu) ;; *) echo "TORCH=$(TORCH): use TORCH=pypi (default) or TORCH=cpu"; exit 2;; esac
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+ifeq ($(TORCH),cpu)
+	$(BIN)/python -m pip install --disable-pip-version-check -q --index-url $(TORCH_CPU_INDEX) "$(TORCH_PIN)"
+endif
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
 	$(BIN)/python -m pip install --disable-pip-version-check -q -e .
 	touch $@

@@ -366,3 +366,17 @@ def test_search_finds_softmax(browser: Any, site: str) -> None:
         assert not report.site_errors, report.site_errors
     finally:
         page.context.close()
+
+
+def test_exercises_are_numbered_per_lesson(book: Build) -> None:
+    # the number the notebook and the student copy show ("4.2"), not a book-wide count
+    for doc in LESSONS:
+        page = (book.html / f"{doc}.html").read_text()
+        lesson = int(Path(doc).name[:2])
+        titles = re.findall(r'class="admonition-title">Exercise ([\d.]+)</p>', page)
+        assert titles and titles == [f"{lesson}.{k}" for k in range(1, len(titles) + 1)], (
+            doc,
+            titles,
+        )
+        assert "Exercise (" not in page, f"{doc}: a title sphinx-exercise left in parentheses"
+        assert re.search(rf"Solution to<a [^>]*> Exercise {lesson}\.1</a>", page), doc

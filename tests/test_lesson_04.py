@@ -49,7 +49,6 @@ def test_each_change_on_validation_goes_the_way_the_prose_says(results: dict) ->
     batch = results["batch_val_means"]
     assert batch["128"] > batch["256"]  # "batches of 128 ... beat 256"
     assert results["chosen_batch_size"] == 128 and results["chosen_lr"] == 0.3
-    assert results["seed_lr_test_accuracy"] == results["source_val_mean"]
     assert results["chosen_val_mean"] - results["source_val_mean"] > 0.02
 
 

@@ -3,8 +3,9 @@
     python -m tools.student_copies [--out student] [notebooks/NN_*.ipynb ...]   (or: make student)
 
 Every cell tagged ``solution`` goes (markdown and code; the ``solution-start``/``solution-end``
-markers are tagged too), with nbconvert's TagRemovePreprocessor; outputs, execution counts and
-saved widget state are cleared. A copy is refused if a solution would survive: a cell holding a
+markers are tagged too), and so does the ``results`` cell (the lesson's key numbers, which the
+book hides too), with nbconvert's TagRemovePreprocessor; outputs, execution counts and saved
+widget state are cleared. A copy is refused if a solution would survive: a cell holding a
 ``{solution}`` directive, or a cell between ``solution-start`` and ``solution-end``, that is not
 tagged ``solution``. Exercise statements and the empty answer cells under them stay.
 """
@@ -26,6 +27,7 @@ from nbconvert.preprocessors import (
 from tools.lessons import ROOT, lesson_notebooks, tags
 
 SOLUTION_TAG = "solution"
+REMOVED_TAGS = {SOLUTION_TAG, "results"}  # cells a student copy leaves out
 START = re.compile(r"^\s*:::+\s*\{solution-start\}", re.M)
 END = re.compile(r"^\s*:::+\s*\{solution-end\}", re.M)
 ANY_SOLUTION = re.compile(r"\{solution(?:-start|-end)?\}")
@@ -61,7 +63,7 @@ def student_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         )
     nb = nbformat.from_dict(nb)  # a deep copy
     resources: dict = {}
-    remove = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}, enabled=True)
+    remove = TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS, enabled=True)
     nb, resources = remove.preprocess(nb, resources)
     nb, resources = ClearOutputPreprocessor(enabled=True).preprocess(nb, resources)
     nb, resources = ClearMetadataPreprocessor(
