@@ -32,3 +32,10 @@ def test_test_talk_is_found() -> None:
     assert harness_talk(_lesson("The test checks the patients.", "")) != []
     assert harness_talk(_lesson("The tests check this within a tolerance.", "")) != []
     assert harness_talk(_lesson("nbval compares the outputs", "")) != []
+
+
+def test_exercise_numbers_are_names_not_measurements() -> None:
+    exercise = ":::{exercise} 4.2\n:label: ex-04-deeper\n:nonumber:\nReach 0.88 here.\n:::"
+    assert unbacked_numbers(_lesson(exercise, "")) == ["cell 1: 0.88"]
+    assert unbacked_numbers(_lesson("see {ref}`exercise 4.2 <ex-04-deeper>`", "")) == []
+    assert unbacked_numbers(_lesson("see exercise 4.2", "")) == ["cell 1: 4.2"]

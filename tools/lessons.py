@@ -302,6 +302,14 @@ TEST_TALK_RE = re.compile(
 )
 
 
+# Exercise numbers ("4.2") in an exercise's title and in references to it are names, not measurements.
+_EXERCISE_NUMBER_RE = re.compile(r"^:::+\{exercise\}.*$|\{ref\}`[^`]*`", re.M)
+
+
+def _without_exercise_numbers(text: str) -> str:
+    return _EXERCISE_NUMBER_RE.sub("", text)
+
+
 def _numbers(text: str) -> set[str]:
     return {m.group(0).replace("−", "-").lstrip("-") for m in NUMBER_RE.finditer(text)}
 
@@ -333,7 +341,7 @@ def unbacked_numbers(nb: dict[str, Any]) -> list[str]:
     for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "markdown":
             continue
-        for number in sorted(_numbers(source(cell)) - backed):
+        for number in sorted(_numbers(_without_exercise_numbers(source(cell))) - backed):
             problems.append(f"cell {index}: {number}")
     return problems
 
