@@ -29,7 +29,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import pytest
 import yaml
 
-from tools.set_repo_url import release_tag
+from tools.set_repo_url import release_branch
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOPBACK = {"127.0.0.1", "localhost"}
@@ -124,12 +124,14 @@ def test_launch_buttons_use_the_configured_repository(book: Build) -> None:
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     url = config["repository"]["url"].rstrip("/")
     slug = urlsplit(url).path.strip("/")
-    tag = release_tag(ROOT)  # the buttons open the release the Colab cells install
+    # the buttons open the release branch (a class hub's nbgitpuller pulls it again and again),
+    # made at the commit of the tag the Colab cells install
+    branch = release_branch(ROOT)
     for lesson in LESSONS:
         page = (book.html / f"{lesson}.html").read_text()
-        colab = f"https://colab.research.google.com/github/{slug}/blob/{tag}/{lesson}.ipynb"
+        colab = f"https://colab.research.google.com/github/{slug}/blob/{branch}/{lesson}.ipynb"
         assert colab in page, f"{lesson}: no Colab launch button to {colab}"
-        assert f"https://mybinder.org/v2/gh/{slug}/{tag}" in page, f"{lesson}: no Binder button"
+        assert f"https://mybinder.org/v2/gh/{slug}/{branch}" in page, f"{lesson}: no Binder button"
         assert f'href="{url}"' in page, f"{lesson}: no repository button"
         assert "colab-badge.svg" not in page, f"{lesson}: the badge cell should be remove-cell"
 

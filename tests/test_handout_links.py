@@ -14,7 +14,7 @@ import pytest
 
 from tools import handout_links
 from tools.lessons import ROOT, lesson_notebooks
-from tools.set_repo_url import configured_url, release_tag
+from tools.set_repo_url import configured_url, release_branch
 
 CLASS_REPO = "https://github.com/teacher/mlp-class"
 HUB = "https://hub.example.edu/"
@@ -101,7 +101,7 @@ def test_jupyterhub_url_in_the_config_adds_the_button(tmp_path: Path) -> None:
     for notebook in lesson_notebooks():
         page = (html / f"{notebook.stem}.html").read_text()
         expected = handout_links.nbgitpuller_link(
-            HUB, configured_url(), f"notebooks/{notebook.name}", branch=release_tag()
+            HUB, configured_url(), f"notebooks/{notebook.name}", branch=release_branch()
         )
         links = {
             html_lib.unescape(href) for href in re.findall(r'href="([^"]*git-pull[^"]*)"', page)

@@ -4,7 +4,7 @@
   (:class:`DatasetSpec` describes one data set);
 - :mod:`mlpcourse.data.fashion_mnist`: Fashion-MNIST from its IDX files (lessons 04, 06-08, 10);
 - :mod:`mlpcourse.data.toy`: generated students and two moons (lessons 01-03);
-- :mod:`mlpcourse.data.diamonds`: ggplot2's diamonds table, shipped by plotnine (lesson 09);
+- :mod:`mlpcourse.data.diamonds`: ggplot2's diamonds table, shipped in this package (lesson 09);
 - :mod:`mlpcourse.data.splits`: minibatches of in-memory tensors and a seeded train/validation split.
 """
 
