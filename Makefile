@@ -19,8 +19,9 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 help:
 	@echo "make book       build the book into _build/html (creates .venv on first use)"
 	@echo "make pdf        the whole book as one PDF, _build/latex/mlpcourse.pdf (needs TeX Live, see README)"
-	@echo "make test       ruff, unit tests, notebook checks (nbval), student copies, strict book and PDF"
-	@echo "                build and the book in headless Chromium (tests/test_book.py)"
+	@echo "make test       every test: ruff, unit tests, each lesson run once under another seed (nbval"
+	@echo "                and its claims), student copies, strict book and PDF, headless Chromium"
+	@echo "make unit       the fast tests only (no lesson runs, no book build): a minute or two"
 	@echo "make student    write student copies (no solutions, no outputs) to student/"
 	@echo "make handout-links REPO=<class repo> [HUB=<hub url>]  links to the student copies"
 	@echo "make set-repo-url URL=https://github.com/<owner>/<repo>  move the course's address"
@@ -68,11 +69,18 @@ lint: env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# the fast tests (a minute or two): no lesson runs, no book build
 unit: env
 	$(BIN)/pytest -m "not slow" tests
 
+# make test runs every lesson in full once: nbval executes the lessons' claims copies (another
+# seed, written by tools.lessons into $(CLAIMS)), compares the cells tagged nbval-check-output
+# with the committed outputs, and leaves each lesson's results for tests/test_lesson_NN.py.
+CLAIMS := _build/claims
 test: lint
-	MPLBACKEND=Agg $(BIN)/pytest --nbval-lax --nbval-current-env tests notebooks
+	$(BIN)/python -m tools.lessons prepare-claims $(CLAIMS)
+	MPLBACKEND=Agg MLPCOURSE_CLAIMS_DIR=$(CURDIR)/$(CLAIMS) \
+		$(BIN)/pytest --nbval-lax --nbval-current-env $(CLAIMS) tests
 
 notebooks: env
 	@for nb in $(NOTEBOOKS); do \

@@ -2,13 +2,14 @@
 
 Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``models`` (MLP),
 ``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures of data and predictions), ``curves`` (training curves), ``env`` (seeds, device),
-``checkpoints`` (save/load), ``diagnostics`` (per-layer statistics), ``tuning`` (learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
+``checks`` (argument checks with advice), ``checkpoints`` (save/load), ``diagnostics`` (per-layer statistics), ``tuning`` (learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
 Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
 
 from importlib import metadata as _metadata
 
 from mlpcourse.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
+from mlpcourse.checks import validate_labels
 from mlpcourse.curves import (
     plot_histories,
     plot_history,
@@ -38,7 +39,6 @@ from mlpcourse.evaluation import (
     confusion_matrix,
     evaluate,
     predict,
-    validate_labels,
 )
 from mlpcourse.exercises import (
     check_accuracy,

@@ -20,7 +20,10 @@ _FORMAT = "mlpcourse-checkpoint-1"
 
 
 class CheckpointError(ValueError):
-    """Raised when a checkpoint is unreadable or does not fit the model it is loaded into."""
+    """Raised when a checkpoint is unreadable or does not fit the model it is loaded into.
+
+    Introduced in lesson 06.
+    """
 
 
 def _plain(value: Any, where: str) -> Any:

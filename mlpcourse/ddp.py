@@ -41,8 +41,6 @@ from mlpcourse.models import MLP
 
 __all__ = ["DevicePlan", "device_plan", "main", "parse_args", "train"]
 
-CRASH_ENV = "MLPCOURSE_DDP_CRASH_RANK"  # for tests: this rank dies after its first step
-
 
 def parse_args(argv: list[str] | None = None, world_size: int = 1) -> argparse.Namespace:
     """Parse and check the command line; exit with a clear message on bad arguments.
@@ -269,7 +267,6 @@ def train(args: argparse.Namespace) -> dict[str, Any] | None:
         dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=args.seed, drop_last=True
     )
     loader = DataLoader(dataset, batch_size=per_process, sampler=sampler, drop_last=True)
-    crash_rank = os.environ.get(CRASH_ENV)
 
     epochs_log = []
     train_seconds = 0.0
@@ -287,8 +284,6 @@ def train(args: argparse.Namespace) -> dict[str, Any] | None:
             loss.backward()  # DDP all-reduces the gradients here
             optimizer.step()
             steps += 1
-            if crash_rank is not None and int(crash_rank) == rank:
-                os._exit(3)  # a process dying mid-training, as a killed worker would
         if device.type == "cuda":
             torch.cuda.synchronize()
         if distributed:

@@ -8,7 +8,13 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from mlpcourse.data.splits import validate_same_length
+from mlpcourse.checks import (
+    model_device,
+    require_batch_size,
+    require_tensor,
+    validate_labels,
+    validate_same_length,
+)
 
 MetricFn = Callable[[torch.Tensor, torch.Tensor], float]
 
@@ -19,47 +25,7 @@ __all__ = [
     "confusion_matrix",
     "evaluate",
     "predict",
-    "validate_labels",
 ]
-
-
-def validate_labels(y: torch.Tensor, num_classes: int, what: str = "y") -> None:
-    """Raise a ``ValueError`` that says what to do unless ``y`` holds class indices 0..C-1.
-
-    :func:`fit`, :func:`accuracy` and :func:`confusion_matrix` call it; lesson 03 shows its message.
-
-    Parameters
-    ----------
-    y : torch.Tensor
-        Labels, expected 1-D of an integer dtype with values in ``0..num_classes-1``.
-    num_classes : int
-        The number of classes (the model's outputs).
-    what : str, default "y"
-        The name used in the message.
-
-    Returns
-    -------
-    None
-        It returns quietly when the labels are fine.
-    """
-    if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
-        raise ValueError(
-            f"{what} has dtype {y.dtype}, but CrossEntropyLoss and accuracy need class indices "
-            f"of dtype torch.long (0..{num_classes - 1}). Convert with {what}.long() if they "
-            "are whole numbers, or encode them with sklearn.preprocessing.LabelEncoder."
-        )
-    if y.ndim != 1:
-        raise ValueError(f"{what} must be 1-D class indices, got shape {tuple(y.shape)}")
-    if y.numel() == 0:
-        return
-    low, high = int(y.min()), int(y.max())
-    if low < 0 or high >= num_classes:
-        raise ValueError(
-            f"{what} holds labels {low}..{high}, but the model has {num_classes} outputs, so "
-            f"labels must be 0..{num_classes - 1}. Map your labels to 0..C-1 with "
-            "sklearn.preprocessing.LabelEncoder (y_enc = LabelEncoder().fit_transform(y)), "
-            "or give the last layer as many outputs as there are classes."
-        )
 
 
 def _n_correct(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -179,11 +145,11 @@ def predict(
     ValueError
         When ``X`` is empty or ``batch_size`` is not a positive integer.
     """
-    _require_tensor(X, "X")
+    require_tensor(X, "X")
     if len(X) == 0:
         raise ValueError("X is empty: there is nothing to predict (check the split or the filter)")
-    _require_batch_size(batch_size)
-    device = torch.device(device) if device is not None else _model_device(model)
+    require_batch_size(batch_size)
+    device = torch.device(device) if device is not None else model_device(model)
     was_training = model.training
     model.eval()
     try:
@@ -191,30 +157,6 @@ def predict(
     finally:
         model.train(was_training)
     return torch.cat(out)
-
-
-def _require_tensor(value: object, name: str) -> None:
-    """Raise a TypeError that says how to convert, unless ``value`` is a tensor."""
-    if isinstance(value, torch.Tensor):
-        return
-    if type(value).__module__.split(".")[0] in ("numpy", "pandas"):
-        raise TypeError(
-            f"{name} is a {type(value).__name__}; the course's functions take torch tensors: "
-            f"convert with torch.as_tensor({name}, dtype=torch.float32) for inputs, or "
-            f"torch.as_tensor({name}).long() for class labels"
-        )
-    raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
-
-
-def _require_batch_size(batch_size: object) -> None:
-    """Raise a ValueError unless ``batch_size`` is a positive integer."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer such as 64, got {batch_size!r}")
-
-
-def _model_device(model: nn.Module) -> torch.device:
-    param = next(model.parameters(), None)
-    return param.device if param is not None else torch.device("cpu")
 
 
 def evaluate(
@@ -254,8 +196,8 @@ def evaluate(
     ValueError
         When they are empty or differ in length.
     """
-    _require_tensor(X, "X")
-    _require_tensor(y, "y")
+    require_tensor(X, "X")
+    require_tensor(y, "y")
     validate_same_length(X, y)
     if len(X) == 0:
         raise ValueError("X and y are empty: there is nothing to evaluate")

@@ -198,7 +198,8 @@ def init_weights(
         "kaiming" (normal, for ReLU), "xavier" (uniform), "normal" (normal with standard
         deviation ``std``, lesson 07) or "default" (PyTorch's own).
     seed : int, optional
-        Seeds torch's generator first.
+        Seeds this initialisation only: the same seed gives the same weights, and torch's
+        global generator is left as it was (what runs next does not depend on the seed).
     std : float, optional
         The standard deviation for ``scheme="normal"`` (required there, unused otherwise).
 
@@ -213,8 +214,17 @@ def init_weights(
         )
     if scheme == "normal" and (std is None or std <= 0):
         raise ValueError(f"scheme='normal' needs a positive std, got {std!r}")
-    if seed is not None:
-        torch.manual_seed(seed)
+    if seed is None:
+        _init_linear_layers(model, scheme, std)
+    else:
+        with torch.random.fork_rng():  # the global generator's state is restored afterwards
+            torch.manual_seed(seed)
+            _init_linear_layers(model, scheme, std)
+    return model
+
+
+def _init_linear_layers(model: nn.Module, scheme: str, std: float | None) -> None:
+    """Re-initialise every ``nn.Linear`` of ``model`` in place with ``scheme``."""
     for module in model.modules():
         if not isinstance(module, nn.Linear):
             continue
@@ -229,7 +239,6 @@ def init_weights(
             nn.init.xavier_uniform_(module.weight)
         if module.bias is not None:
             nn.init.zeros_(module.bias)
-    return model
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -9,25 +9,23 @@ import copy
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from torch import nn
 
-from mlpcourse.data.splits import batches, validate_same_length
-from mlpcourse.evaluation import (
-    MetricFn,
-    _model_device,
-    _n_correct,
-    _require_batch_size,
-    _require_tensor,
-    accuracy,
-    evaluate,
-    validate_labels,
+from mlpcourse.checks import (
+    check_optimizer,
+    check_scheduler,
+    check_task,
+    model_device,
+    require_batch_size,
+    require_positive_int,
 )
+from mlpcourse.data.splits import batches
+from mlpcourse.evaluation import MetricFn, _n_correct, accuracy, evaluate
 
 __all__ = ["History", "fit"]
-
-_CLASS_INDEX_LOSSES = (nn.CrossEntropyLoss, nn.NLLLoss)
 
 
 @dataclass
@@ -69,6 +67,26 @@ class History:
     def __len__(self) -> int:
         return len(self.epoch)
 
+    def record(
+        self,
+        epoch: int,
+        train_loss: float,
+        train_metric: float,
+        lr: float,
+        seconds: float,
+        val_loss: float | None = None,
+        val_metric: float | None = None,
+    ) -> None:
+        """Append one epoch to every list at once (so the lists never differ in length)."""
+        self.epoch.append(epoch)
+        self.train_loss.append(train_loss)
+        self.train_metric.append(train_metric)
+        self.lr.append(lr)
+        self.seconds.append(seconds)
+        if val_loss is not None and val_metric is not None:
+            self.val_loss.append(val_loss)
+            self.val_metric.append(val_metric)
+
     def table(self) -> str:
         """Return the history as a plain-text table, one row per epoch."""
         has_val = bool(self.val_loss)
@@ -96,54 +114,6 @@ class History:
                 row += "  <- best"
             rows.append(row)
         return "\n".join(rows)
-
-
-def _validate_task(
-    model: nn.Module, loss_fn: nn.Module, X: torch.Tensor, y: torch.Tensor, what: str
-) -> None:
-    _require_tensor(X, f"{what} X")
-    _require_tensor(y, f"{what} y")
-    validate_same_length(X, y, f"{what} X and y")
-    if len(X) == 0:
-        raise ValueError(f"{what} data is empty")
-    if (
-        isinstance(loss_fn, _CLASS_INDEX_LOSSES)
-        and not y.is_floating_point()
-        and y.dtype
-        not in (
-            torch.long,
-            torch.uint8,
-        )
-    ):
-        raise ValueError(
-            f"{what} y has dtype {y.dtype}, but {type(loss_fn).__name__} takes class indices "
-            f"of dtype torch.long: convert with y.long()"
-        )
-    if isinstance(loss_fn, (nn.BCEWithLogitsLoss, nn.BCELoss, nn.MSELoss, nn.L1Loss)) and not (
-        y.is_floating_point()
-    ):
-        raise ValueError(
-            f"{what} y has dtype {y.dtype}, but {type(loss_fn).__name__} compares it with "
-            "floating-point outputs: convert with y.float()"
-        )
-    if not X.is_floating_point():
-        raise ValueError(
-            f"{what} X has dtype {X.dtype}; models need floating-point inputs. "
-            "Convert with X.float() (and scale images to [0, 1], e.g. flatten_images(X))."
-        )
-    if isinstance(loss_fn, _CLASS_INDEX_LOSSES) and not (y.is_floating_point() and y.ndim == 2):
-        with torch.no_grad():
-            was_training = model.training
-            model.eval()
-            try:
-                out = model(X[:1].to(_model_device(model)))
-            except RuntimeError as err:
-                raise ValueError(
-                    f"the model cannot take {what} X of shape {tuple(X.shape)}: {err}"
-                ) from err
-            finally:
-                model.train(was_training)
-        validate_labels(y, out.shape[-1], f"{what} y")
 
 
 def _finite_or_raise(batch_losses: torch.Tensor, epoch: int, optimizer, what: str = "loss") -> None:
@@ -243,106 +213,49 @@ def fit(
     FloatingPointError
         When the training or validation loss stops being finite.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be at least 1 (a whole number), got {epochs!r}")
-    _require_batch_size(batch_size)
-    if scheduler_interval not in ("epoch", "batch"):
-        raise ValueError(
-            f"scheduler_interval must be 'epoch' or 'batch', got {scheduler_interval!r}"
-        )
-    if scheduler_interval == "batch" and isinstance(
-        scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau
-    ):
-        raise ValueError(
-            "ReduceLROnPlateau watches an epoch's loss: use scheduler_interval='epoch'"
-        )
-    per_batch = scheduler if scheduler_interval == "batch" else None
-    trainable = {id(p) for p in model.parameters() if p.requires_grad}
-    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
-    if trainable and not trainable & held:
-        raise ValueError(
-            "the optimizer holds none of this model's parameters, so training would change "
-            "nothing: create it from this model, e.g. torch.optim.Adam(model.parameters())"
-        )
+    require_positive_int(epochs, "epochs", 10)
+    require_batch_size(batch_size)
+    check_scheduler(scheduler, scheduler_interval)
+    check_optimizer(model, optimizer)
     if early_stopping_patience is not None and val_data is None:
         raise ValueError("early stopping watches the validation loss: pass val_data=(X_val, y_val)")
-    device = torch.device(device) if device is not None else _model_device(model)
+    device = torch.device(device) if device is not None else model_device(model)
     model.to(device)
-    _validate_task(model, loss_fn, X, y, "training")
+    check_task(model, loss_fn, X, y, "training")
     if val_data is not None:
-        _validate_task(model, loss_fn, *val_data, "validation")
-    X, y = X.to(device), y.to(device)  # move once: no per-batch copies
-    if val_data is not None:
-        val_data = (val_data[0].to(device), val_data[1].to(device))  # once, not every epoch
+        check_task(model, loss_fn, *val_data, "validation")
+        val_data = (val_data[0].to(device), val_data[1].to(device))  # moved once, not every epoch
+    X, y = X.to(device), y.to(device)  # moved once: no per-batch copies
+    per_batch = scheduler if scheduler_interval == "batch" else None
 
     history = History(metric_name=metric_name)
-    best_loss, best_state, bad_epochs = float("inf"), None, 0
-    n_batches = -(-len(X) // batch_size)
-    epoch_iter = range(1, epochs + 1)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(epoch_iter, desc="epochs", unit="epoch")
-        epoch_iter = bar
-
+    best = _BestWeights(early_stopping_patience)
+    epoch_iter, bar = _epoch_range(epochs, progress)
     try:
         for epoch in epoch_iter:
             start = time.perf_counter()
-            model.train()
-            batch_losses = torch.empty(n_batches, device=device)  # kept on the device: no sync
-            loss_sum = torch.zeros((), device=device)
-            correct = torch.zeros((), device=device)
-            for b, (xb, yb) in enumerate(batches(X, y, batch_size, generator=generator)):
-                logits = model(xb)  # forward
-                loss = loss_fn(logits, yb)  # loss
-                optimizer.zero_grad()  # clear old gradients
-                loss.backward()  # backward: compute new gradients
-                optimizer.step()  # update the weights
-                if per_batch is not None:
-                    per_batch.step()
-                batch_losses[b] = loss.detach()
-                loss_sum += loss.detach() * len(xb)
-                if metric is accuracy:  # labels were checked above: count on the device, no sync
-                    correct += _n_correct(logits.detach(), yb)
-                elif metric is not None:
-                    correct += metric(logits.detach(), yb) * len(xb)
+            batch_losses, train_loss, train_metric = _one_epoch(
+                model, loss_fn, optimizer, X, y, batch_size, metric, generator, per_batch
+            )
             _finite_or_raise(batch_losses, epoch, optimizer)
-
-            history.epoch.append(epoch)
-            history.train_loss.append(loss_sum.item() / len(X))
-            history.train_metric.append(correct.item() / len(X) if metric else float("nan"))
-            history.lr.append(optimizer.param_groups[0]["lr"])
-            monitored = history.train_loss[-1]
+            val_loss = val_metric = None
             if val_data is not None:
                 val_loss, val_metric = evaluate(model, loss_fn, *val_data, metric=metric)
                 _finite_or_raise(torch.tensor([val_loss]), epoch, optimizer, "validation loss")
-                history.val_loss.append(val_loss)
-                history.val_metric.append(val_metric)
-                monitored = val_loss
+            lr = optimizer.param_groups[0]["lr"]  # the rate this epoch trained with
+            monitored = train_loss if val_loss is None else val_loss
             if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
                 scheduler.step(monitored)
             elif scheduler is not None and per_batch is None:
                 scheduler.step()
-            history.seconds.append(time.perf_counter() - start)
-            if bar is not None:
-                shown = {"loss": f"{history.train_loss[-1]:.4f}"}
-                if val_data is not None:
-                    shown["val_loss"] = f"{history.val_loss[-1]:.4f}"
-                bar.set_postfix(shown)
-
-            if val_data is not None:
-                if monitored < best_loss:
-                    best_loss, bad_epochs, history.best_epoch = monitored, 0, epoch
-                    best_state = copy.deepcopy(model.state_dict())
-                else:
-                    bad_epochs += 1
-                    if (
-                        early_stopping_patience is not None
-                        and bad_epochs >= early_stopping_patience
-                    ):
-                        history.stopped_early = True
-                        break
+            seconds = time.perf_counter() - start
+            history.record(epoch, train_loss, train_metric, lr, seconds, val_loss, val_metric)
+            _show(bar, history)
+            if val_loss is not None and best.update(model, val_loss):
+                history.best_epoch = epoch
+            if best.patience_ran_out():
+                history.stopped_early = True
+                break
     except KeyboardInterrupt:  # Ctrl-C (or Jupyter's stop button): keep what was learned
         history.interrupted = True
         print(
@@ -353,7 +266,94 @@ def fit(
     finally:
         if bar is not None:
             bar.close()
-    if early_stopping_patience is not None and best_state is not None:
-        model.load_state_dict(best_state)
+    if early_stopping_patience is not None:
+        best.restore(model)
     model.eval()
     return history
+
+
+def _one_epoch(
+    model: nn.Module,
+    loss_fn: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    batch_size: int,
+    metric: MetricFn | None,
+    generator: torch.Generator | None,
+    per_batch: torch.optim.lr_scheduler.LRScheduler | None,
+) -> tuple[torch.Tensor, float, float]:
+    """One pass over (X, y) in shuffled minibatches: the loop lesson 01 writes by hand.
+
+    Returns every batch's loss (kept on the device until the finiteness check, so there is no
+    synchronisation per batch), the epoch's mean training loss and its metric (NaN without one).
+    """
+    model.train()
+    batch_losses = torch.empty(-(-len(X) // batch_size), device=X.device)
+    loss_sum = torch.zeros((), device=X.device)
+    correct = torch.zeros((), device=X.device)
+    for b, (xb, yb) in enumerate(batches(X, y, batch_size, generator=generator)):
+        logits = model(xb)  # forward
+        loss = loss_fn(logits, yb)  # loss
+        optimizer.zero_grad()  # clear old gradients
+        loss.backward()  # backward: compute new gradients
+        optimizer.step()  # update the weights
+        if per_batch is not None:
+            per_batch.step()
+        batch_losses[b] = loss.detach()
+        loss_sum += loss.detach() * len(xb)
+        if metric is accuracy:  # labels were checked before: count on the device, no sync
+            correct += _n_correct(logits.detach(), yb)
+        elif metric is not None:
+            correct += metric(logits.detach(), yb) * len(xb)
+    train_metric = correct.item() / len(X) if metric else float("nan")
+    return batch_losses, loss_sum.item() / len(X), train_metric
+
+
+class _BestWeights:
+    """The weights of the epoch with the lowest validation loss, and the epochs since then."""
+
+    def __init__(self, patience: int | None) -> None:
+        self.patience = patience
+        self.loss = float("inf")
+        self.state: dict | None = None
+        self.epochs_without_gain = 0
+
+    def update(self, model: nn.Module, val_loss: float) -> bool:
+        """Keep the weights if ``val_loss`` is the lowest so far; return whether it was."""
+        if val_loss < self.loss:
+            self.loss, self.epochs_without_gain = val_loss, 0
+            self.state = copy.deepcopy(model.state_dict())
+            return True
+        self.epochs_without_gain += 1
+        return False
+
+    def patience_ran_out(self) -> bool:
+        """Whether early stopping should end the run now."""
+        return self.patience is not None and self.epochs_without_gain >= self.patience
+
+    def restore(self, model: nn.Module) -> None:
+        """Load the best weights back into ``model`` (nothing happens before the first epoch)."""
+        if self.state is not None:
+            model.load_state_dict(self.state)
+
+
+def _epoch_range(epochs: int, progress: bool) -> tuple[Any, Any]:
+    """Return the epochs 1..epochs to loop over (a progress bar when asked) and the bar or None."""
+    epoch_iter = range(1, epochs + 1)
+    if not progress:
+        return epoch_iter, None
+    from tqdm.auto import tqdm
+
+    bar = tqdm(epoch_iter, desc="epochs", unit="epoch")
+    return bar, bar
+
+
+def _show(bar: Any, history: History) -> None:
+    """Show the last epoch's losses beside the progress bar."""
+    if bar is None:
+        return
+    shown = {"loss": f"{history.train_loss[-1]:.4f}"}
+    if history.val_loss:
+        shown["val_loss"] = f"{history.val_loss[-1]:.4f}"
+    bar.set_postfix(shown)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from mlpcourse.data.splits import batches, validate_same_length
+from mlpcourse.checks import check_task, require_batch_size
+from mlpcourse.data.splits import batches
 
 __all__ = ["LRRangeTest", "lr_range_test"]
 
@@ -94,7 +95,8 @@ def lr_range_test(
     LRRangeTest
         The learning rates, smoothed losses and the suggested rate.
     """
-    validate_same_length(X, y)
+    check_task(model, loss_fn, X, y, "training")
+    require_batch_size(batch_size)
     if not 0 < min_lr < max_lr:
         raise ValueError(f"need 0 < min_lr < max_lr, got min_lr={min_lr}, max_lr={max_lr}")
     if steps < 10:

@@ -24,3 +24,19 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address, *args, **kwargs)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(scope="module")
+def results(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The ``results`` of the lesson a ``tests/test_lesson_NN.py`` module checks, at its claims seed.
+
+    One run per lesson and ``make test``: the nbval run of the lesson's claims copy
+    (tools.lessons.prepare_claims_runs) when ``make test`` made one, else a papermill run here.
+    """
+    from tools.lessons import claims_results
+
+    module = request.module.__name__.rsplit(".", 1)[-1]
+    if not module.startswith("test_lesson_"):
+        raise RuntimeError(f"the results fixture is for tests/test_lesson_NN.py, not {module}")
+    number = module.removeprefix("test_lesson_")
+    return claims_results(number, tmp_path_factory.mktemp(f"lesson{number}"))

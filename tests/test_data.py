@@ -337,7 +337,14 @@ def test_batches_in_order_and_drop_last() -> None:
 
 
 @pytest.mark.parametrize(
-    ("n_y", "batch_size", "message"), [(9, 4, "same examples"), (10, 0, "at least 1")]
+    ("n_y", "batch_size", "message"),
+    [
+        (9, 4, "same examples"),
+        (10, 0, "at least 1"),
+        # batches(X, y, True) once gave batches of one: True is a bool, not a batch size
+        (10, True, "positive integer"),
+        (10, 2.5, "positive integer"),
+    ],
 )
 def test_batches_reject_bad_input(n_y: int, batch_size: int, message: str) -> None:
     with pytest.raises(ValueError, match=message):

@@ -13,15 +13,13 @@ from pathlib import Path
 import pytest
 
 from mlpcourse import MLP, load_checkpoint
-from mlpcourse.ddp import CRASH_ENV, device_plan, parse_args
+from mlpcourse.ddp import device_plan, parse_args
 
 TORCHRUN = str(Path(sys.executable).with_name("torchrun"))
 TINY = ["--epochs", "1", "--n-train", "3000", "--global-batch-size", "100", "--seed", "3"]
 
 
-def run(
-    args: list[str], nproc: int | None, tmp_path: Path, **env: str
-) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], nproc: int | None, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     launcher = [TORCHRUN, f"--nproc_per_node={nproc}", "-m"] if nproc else [sys.executable, "-m"]
     return subprocess.run(
         [*launcher, "mlpcourse.ddp", *args],
@@ -29,7 +27,7 @@ def run(
         text=True,
         timeout=180,
         cwd=tmp_path,
-        env={**os.environ, "OMP_NUM_THREADS": "1", **env},
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
     )
 
 
@@ -79,7 +77,17 @@ def test_one_and_two_processes_agree_and_rank_0_saves(tmp_path: Path) -> None:
 
 
 def test_a_dying_process_fails_the_run_cleanly(tmp_path: Path) -> None:
-    done = run([*TINY, "--out", "r.json", "--checkpoint", "r.pt"], 2, tmp_path, **{CRASH_ENV: "1"})
+    # tests/ddp_dying_worker.py runs mlpcourse.ddp with rank 1 exiting after its first step
+    worker = Path(__file__).with_name("ddp_dying_worker.py")
+    done = subprocess.run(
+        [TORCHRUN, "--nproc_per_node=2", str(worker), *TINY, "--out", "r.json"]
+        + ["--checkpoint", "r.pt"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
     assert done.returncode != 0
     assert "exitcode" in done.stderr or "failed" in done.stderr.lower()
     assert not (tmp_path / "r.json").exists() and not (tmp_path / "r.pt").exists()
@@ -151,3 +159,10 @@ def test_two_processes_say_which_plan_they_chose(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("device plan:") == 1, "rank 0 says it once"
     assert json.loads((tmp_path / "r.json").read_text())["device_plan"].startswith("the CPU")
+
+
+def test_nothing_test_only_ships_in_the_script() -> None:
+    from mlpcourse import ddp
+
+    text = Path(ddp.__file__).read_text()
+    assert "_exit" not in text and "CRASH" not in text, "test hooks belong in tests/"

@@ -49,3 +49,40 @@ def test_the_check_catches_an_undocumented_function() -> None:
     bare.__name__ = "bare"
     with pytest.raises(AssertionError, match="lesson"):
         test_public_names_are_documented(bare)
+
+
+# Public names a lesson meets without writing them: the lesson that introduces them is the one
+# that first uses what returns or builds them.
+MET_THROUGH = {
+    "Residual": "residual=True",
+    "FashionMNIST": "load_fashion_mnist",
+    "LRRangeTest": "lr_range_test",
+}
+
+
+def first_lesson_using(pattern: str) -> int | None:
+    import json
+
+    from tools.lessons import lesson_notebooks, source
+
+    for notebook in lesson_notebooks():
+        code = "".join(
+            source(c) for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"
+        )
+        if re.search(pattern, code):
+            return int(notebook.name[:2])
+    return None
+
+
+@pytest.mark.parametrize("name", mlp.__all__)
+def test_introduced_in_names_the_first_lesson_that_uses_it(name: str) -> None:
+    doc = inspect.getdoc(getattr(mlp, name)) or ""
+    said = re.search(r"Introduced in lesson (\d+)", doc)
+    if said is None:
+        return
+    pattern = re.escape(MET_THROUGH[name]) if name in MET_THROUGH else rf"\bmlp\.{name}\b"
+    first = first_lesson_using(pattern)
+    assert first is not None, f"{name}: no lesson uses it, yet its docstring says lesson {said[1]}"
+    assert int(said.group(1)) == first, (
+        f"{name}: the docstring says lesson {said.group(1)}, but lesson {first:02d} uses it first"
+    )

@@ -119,3 +119,26 @@ def test_exactly_checked_outputs_do_not_depend_on_the_cpu(notebook: Path) -> Non
             for o in cell.get("outputs", [])
         )
         assert not MEASURED_ROUNDING.search(shown), f"cell {index} checks a rounding error exactly"
+
+
+def test_lesson_tables_are_written_from_the_lessons(tmp_path: Path) -> None:
+    import shutil
+
+    from tools import lesson_tables
+
+    assert lesson_tables.stale() == [], "run python -m tools.lesson_tables"
+    # a lesson whose title changes makes both tables stale until they are rewritten
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    (tmp_path / "book").mkdir()
+    for page in lesson_tables.PAGES:
+        shutil.copy(ROOT / page, tmp_path / page)
+    first = NOTEBOOKS[0].name
+    nb = json.loads((tmp_path / "notebooks" / first).read_text())
+    nb["metadata"]["mlpcourse"]["title"] = "A new title"
+    nb["metadata"]["mlpcourse"]["you_learn"] = "something new"
+    (tmp_path / "notebooks" / first).write_text(json.dumps(nb))
+    assert lesson_tables.stale(tmp_path) == ["README.md", "book/intro.md"]
+    for page in lesson_tables.PAGES:
+        (tmp_path / page).write_text(lesson_tables.rendered(page, tmp_path)[1])
+    assert lesson_tables.stale(tmp_path) == []
+    assert "| 01 | A new title |" in (tmp_path / "README.md").read_text()

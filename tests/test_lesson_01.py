@@ -6,52 +6,38 @@ import pytest
 import torch
 
 from mlpcourse import make_students, student_pass_probability
-from tools.lessons import run_notebook
 
 pytestmark = pytest.mark.slow
 
-SEED = 1  # the notebook's default is 0
 
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, float]:
-    return run_notebook("01", tmp_path_factory.mktemp("lesson01"), seed=SEED, progress=False)
-
-
-def test_four_students_are_memorised(run: tuple[dict, float]) -> None:
-    results, _ = run
+def test_four_students_are_memorised(results: dict) -> None:
     assert results["four_students_final_loss"] < 0.05
 
 
-def test_bce_and_bce_with_logits_follow_the_same_path(run: tuple[dict, float]) -> None:
-    results, _ = run
+def test_bce_and_bce_with_logits_follow_the_same_path(results: dict) -> None:
     assert abs(results["bce_final_loss"] - results["logits_final_loss"]) < 0.005
 
 
 def test_standardized_features_train_better_than_raw_hours_or_minutes(
-    run: tuple[dict, float],
+    results: dict,
 ) -> None:
-    results, _ = run
     assert results["logits_final_loss"] > results["scaled_final_loss"]
     assert results["minutes_raw_final_loss"] > results["scaled_final_loss"]
 
 
-def test_accuracy_is_high_and_close_to_training(run: tuple[dict, float]) -> None:
-    results, _ = run
+def test_accuracy_is_high_and_close_to_training(results: dict) -> None:
     assert results["test_accuracy"] > 0.85
     assert abs(results["train_accuracy"] - results["test_accuracy"]) <= 0.08
 
 
-def test_the_network_needs_its_hidden_layer(run: tuple[dict, float]) -> None:
-    results, _ = run
+def test_the_network_needs_its_hidden_layer(results: dict) -> None:
     # against logistic regression on the same test students, and over three more seeds
     assert results["test_accuracy"] - results["linear_test_accuracy"] >= 0.05
     assert results["seed_gap_min"] >= 0.05
     assert results["test_accuracy"] > results["majority_test_accuracy"] + 0.2
 
 
-def test_new_student_leans_fail_like_the_rule(run: tuple[dict, float]) -> None:
-    results, _ = run
+def test_new_student_leans_fail_like_the_rule(results: dict) -> None:
     p = results["new_student_pass_probability"]
     assert p < 0.5
     assert round(results["rule_new_student_pass_probability"], 3) == 0.309
@@ -62,13 +48,11 @@ def test_new_student_leans_fail_like_the_rule(run: tuple[dict, float]) -> None:
     )
 
 
-def test_some_hidden_neuron_votes_fail_on_short_sleep(run: tuple[dict, float]) -> None:
-    results, _ = run
+def test_some_hidden_neuron_votes_fail_on_short_sleep(results: dict) -> None:
     assert results["low_sleep_fail_neurons"] >= 1
 
 
-def test_mlpcourse_fit_matches_the_hand_written_loop(run: tuple[dict, float]) -> None:
-    results, _ = run
+def test_mlpcourse_fit_matches_the_hand_written_loop(results: dict) -> None:
     assert abs(results["fit_test_accuracy"] - results["test_accuracy"]) <= 0.05
 
 

@@ -6,11 +6,8 @@ import math
 
 import pytest
 
-from tools.lessons import run_notebook
-
 pytestmark = pytest.mark.slow
 
-SEED = 3  # the notebook's default is 0
 N_VAL, N_TEST = 150, 250  # the lesson's validation and test points
 
 
@@ -19,14 +16,8 @@ def se(p: float, n: int) -> float:
     return math.sqrt(p * (1 - p) / n)
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, float]:
-    return run_notebook("02", tmp_path_factory.mktemp("lesson02"), seed=SEED, progress=False)
-
-
-def test_baselines_on_validation(run: tuple[dict, float]) -> None:
+def test_baselines_on_validation(results: dict) -> None:
     """The stratified split makes the majority answer exactly a coin flip; a line does better."""
-    results, _ = run
     assert results["majority_val_accuracy"] == pytest.approx(0.5)
     assert 0.80 <= results["logreg_val_accuracy"] <= 0.93
     # the MLP beats the straight line on validation by more than two standard errors
@@ -34,43 +25,38 @@ def test_baselines_on_validation(run: tuple[dict, float]) -> None:
     assert gap > 2 * se(results["mlp_val_accuracy"], N_VAL)
 
 
-def test_validation_loss_stops_improving_before_the_end(run: tuple[dict, float]) -> None:
+def test_validation_loss_stops_improving_before_the_end(results: dict) -> None:
     """The lowest validation loss comes before the last epoch, and the end sits above training.
 
     How far the validation loss climbs back after its lowest point, and in how many epochs it is
     below the training loss, vary with the seed (epochs 85-126 and 0-94 of 150 over seeds 1-3);
     the lesson describes its own run there and draws no general conclusion from them.
     """
-    results, _ = run
     assert results["best_val_epoch"] < 150
     assert results["mlp_val_loss"] > results["best_val_loss"]
     assert results["mlp_val_loss"] > results["mlp_train_loss"]  # at the end, above training
 
 
-def test_accuracy_gap_within_noise(run: tuple[dict, float]) -> None:
+def test_accuracy_gap_within_noise(results: dict) -> None:
     """Training and validation accuracy differ by about one standard error, not more than two."""
-    results, _ = run
     gap = abs(results["mlp_train_accuracy"] - results["mlp_val_accuracy"])
     assert gap <= 2 * se(results["mlp_val_accuracy"], N_VAL)
 
 
-def test_warm_start_warns_every_epoch_partial_fit_never(run: tuple[dict, float]) -> None:
-    results, _ = run
+def test_warm_start_warns_every_epoch_partial_fit_never(results: dict) -> None:
     assert results["warm_start_warnings"] == 5
     assert results["partial_fit_warnings"] == 0
 
 
 def test_fit_in_one_call_stops_on_its_own_and_matches_within_noise(
-    run: tuple[dict, float],
+    results: dict,
 ) -> None:
-    results, _ = run
     assert results["fit_epochs"] < 1000
     diff = abs(results["fit_val_accuracy"] - results["mlp_val_accuracy"])  # both on validation
     assert diff <= se(results["mlp_val_accuracy"], N_VAL)
 
 
-def test_test_set_scored_once_mlp_far_ahead(run: tuple[dict, float]) -> None:
-    results, _ = run
+def test_test_set_scored_once_mlp_far_ahead(results: dict) -> None:
     assert results["mlp_accuracy"] >= 0.95
     assert 0.83 <= results["logreg_accuracy"] <= 0.90
     assert results["test_accuracy_se"] == pytest.approx(se(results["mlp_accuracy"], N_TEST))

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.lessons import run_notebook
-
 pytestmark = pytest.mark.slow
 
-SEED = 7  # the notebook's default is 0
 EPOCHS = 30  # the experiments' epochs (the notebook's default)
 PATIENCE = 10  # early stopping's patience in the experiments
 PLATEAU_PATIENCE = 3
@@ -20,12 +17,6 @@ PLATEAU_PATIENCE = 3
 REGULARIZERS = ("dropout", "weight_decay", "early_stopping", "reduce_lr_on_plateau")
 INITS = ("xavier_init", "kaiming_init")
 ALL_RUNS = ("baseline", *REGULARIZERS, *INITS, "combined")
-
-
-@pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    found, _ = run_notebook("06", tmp_path_factory.mktemp("lesson06"), seed=SEED, progress=False)
-    return found
 
 
 def test_results_hold_every_run(results: dict) -> None:

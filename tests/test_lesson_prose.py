@@ -10,14 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.lessons import (
-    cells_tagged,
-    figures_without_images,
-    harness_talk,
-    lesson_notebooks,
-    source,
-    unbacked_numbers,
-)
+from tools.lessons import cells_tagged, lesson_notebooks, source
+from tools.prose import figures_without_images, harness_talk, unbacked_numbers
 
 # The lessons written to the standard of CONTRIBUTING.md's "How a lesson argues". Lessons that
 # predate it join this set as they are reworked (the open rigor issue), not before, so that this

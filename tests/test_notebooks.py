@@ -10,12 +10,13 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from tools.lessons import (
-    figures_without_images,
+    lesson_notebooks,
     notebook_path,
     read_results,
     run_notebook,
     unexpected_errors,
 )
+from tools.prose import figures_without_images
 
 
 def _error_cell(tags: list[str]) -> nbformat.NotebookNode:
@@ -131,3 +132,73 @@ def test_a_plotting_cell_without_an_image_is_found() -> None:
     lost.outputs = [new_output("stream", name="stdout", text="done\n")]
     nb = new_notebook(cells=[new_code_cell("x = 1"), shown, lost])
     assert figures_without_images(nb) == ["cell 2"]
+
+
+# --- the claims runs make test hands to nbval ----------------------------------------------------
+
+
+def test_claims_parameters_come_from_the_lesson_and_differ_from_the_book(tmp_path: Path) -> None:
+    from tools.lessons import claims_parameters
+
+    path = _lesson_with(tmp_path, "results = {'n': n}\nresults")
+    nb = nbformat.read(path, as_version=4)
+    with pytest.raises(ValueError, match="names no seed"):
+        claims_parameters(path)
+    nb.metadata["mlpcourse"] = {"claims": {"seed": 0}}
+    nbformat.write(nb, path)
+    with pytest.raises(ValueError, match="another seed"):
+        claims_parameters(path)
+    nb.metadata["mlpcourse"] = {"claims": {"seed": 1, "epochs": 2}}
+    nbformat.write(nb, path)
+    with pytest.raises(ValueError, match=r"\['epochs'\] are not in its parameters cell"):
+        claims_parameters(path)
+    nb.metadata["mlpcourse"] = {"claims": {"seed": 1, "n": 5}}
+    nbformat.write(nb, path)
+    assert claims_parameters(path) == {"seed": 1, "n": 5}
+
+
+@pytest.mark.parametrize("notebook", lesson_notebooks(), ids=lambda p: p.stem)
+def test_every_lesson_has_a_claims_run_at_another_seed(notebook: Path) -> None:
+    from tools.lessons import claims_parameters
+
+    assert claims_parameters(notebook)["seed"] != 0
+
+
+@pytest.mark.slow
+def test_a_prepared_claims_run_keeps_the_outputs_and_writes_its_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tools.lessons import CLAIMS_DIR_ENV, claims_results, prepare_claims_runs, results_file
+
+    source = tmp_path / "src"
+    source.mkdir()
+    path = _lesson_with(source, "results = {'n': n, 'seed': seed}\nresults")
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["mlpcourse"] = {"claims": {"seed": 1}}
+    nb.cells[1].outputs = [new_output("stream", name="stdout", text="committed\n")]
+    nbformat.write(nb, path)
+    out = tmp_path / "claims"
+    out.mkdir()
+    (out / "99_check.results.json").write_text('{"results": {"stale": 1}}')
+    (prepared,) = prepare_claims_runs(out, [path])
+    assert not results_file(path, out).exists(), "a stale result must not survive"
+    copy = nbformat.read(prepared, as_version=4)
+    assert "committed" in "".join(copy.cells[1].outputs[0]["text"]), "outputs kept for nbval"
+    assert any("seed = 1" in c.source for c in copy.cells), "the claims seed is injected"
+    monkeypatch.setenv(CLAIMS_DIR_ENV, str(out))
+    with pytest.raises(RuntimeError, match="wrote no results"):
+        claims_results(path, tmp_path)
+    # what nbval's run of the copy does: execute it (here with papermill) in its folder
+    import papermill as pm
+
+    pm.execute_notebook(
+        str(prepared),
+        str(prepared),
+        cwd=str(out),
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+    )
+    assert claims_results(path, tmp_path) == {"n": 3, "seed": 1}
+    monkeypatch.delenv(CLAIMS_DIR_ENV)
+    assert claims_results(path, tmp_path / "scratch") == {"n": 3, "seed": 1}

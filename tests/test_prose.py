@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from tools.lessons import harness_talk, lesson_notebooks, unbacked_numbers
+from tools.lessons import lesson_notebooks
+from tools.prose import harness_talk, unbacked_numbers
 
 NOTEBOOKS = lesson_notebooks()
 

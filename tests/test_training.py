@@ -1,4 +1,4 @@
-"""Tests of mlpcourse.training: fit, evaluate, predict, metrics, and every bad-input message."""
+"""Tests of mlpcourse.training: fit and its History, schedules, and every bad-input message."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from mlpcourse import (
     MLP,
     History,
     accuracy,
-    accuracy_se,
-    confusion_matrix,
     evaluate,
     fit,
     predict,
@@ -202,30 +200,38 @@ def test_nan_loss_stops_with_epoch_batch_and_advice() -> None:
     assert "epoch 1, batch" in message and "lower learning rate" in message and "lr=10" in message
 
 
-def test_evaluate_and_predict_leave_the_model_mode_alone() -> None:
-    model = MLP(2, [4], 3, dropout=0.5)
-    model.train()
-    X, y = _blobs(30)
-    loss, acc = evaluate(model, nn.CrossEntropyLoss(), X, y)
-    assert model.training and loss > 0 and 0 <= acc <= 1
-    assert torch.equal(predict(model, X), predict(model, X))  # eval mode: dropout is off
-
-
-def test_accuracy_and_confusion_matrix_on_a_worked_example() -> None:
-    logits = torch.tensor([[2.0, 0.1, 0.0], [0.0, 3.0, 1.0], [0.0, 0.2, 0.1], [1.0, 0.0, 5.0]])
-    y = torch.tensor([0, 1, 2, 2])
-    assert accuracy(logits, y) == 0.75
-    matrix = confusion_matrix(y, logits.argmax(1), num_classes=3)
-    assert matrix.tolist() == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
-    assert accuracy(torch.tensor([[1.5], [-0.2]]), torch.tensor([[1.0], [1.0]])) == 0.5
-
-
-def test_accuracy_standard_error_is_binomial_and_checks_its_inputs() -> None:
-    assert accuracy_se(0.9, 100) == pytest.approx(0.03)  # sqrt(0.9 * 0.1 / 100)
-    assert accuracy_se(1.0, 50) == 0.0
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        accuracy_se(97.6, 250)  # a percentage, not a fraction
-    with pytest.raises(ValueError, match="at least 1"):
-        accuracy_se(0.5, 0)
-    with pytest.raises(ValueError, match="int"):
-        accuracy_se(0.5, 2.5)
+def test_one_cycle_steps_every_batch() -> None:
+    X, y = _blobs(600)
+    torch.manual_seed(0)
+    model = MLP(2, [16], 3)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    steps_per_epoch = math.ceil(len(X) / 100)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=0.5, total_steps=3 * steps_per_epoch
+    )
+    history = fit(
+        model,
+        nn.CrossEntropyLoss(),
+        optimizer,
+        X,
+        y,
+        epochs=3,
+        batch_size=100,
+        scheduler=schedule,
+        scheduler_interval="batch",
+    )
+    assert history.lr[-1] < 0.05 * 0.5  # stepped every batch: near the end of its cycle, near zero
+    with pytest.raises(ValueError, match="'epoch' or 'batch'"):
+        fit(model, nn.CrossEntropyLoss(), optimizer, X, y, epochs=1, scheduler_interval="step")
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer)
+    with pytest.raises(ValueError, match="ReduceLROnPlateau"):
+        fit(
+            model,
+            nn.CrossEntropyLoss(),
+            optimizer,
+            X,
+            y,
+            epochs=1,
+            scheduler=plateau,
+            scheduler_interval="batch",
+        )

@@ -130,11 +130,3 @@ def test_one_hot_and_soft_targets_are_scored_by_their_argmax() -> None:
     history = fit(model, nn.CrossEntropyLoss(), opt, X, soft, epochs=5, val_data=(X, soft))
     assert history.val_metric[-1] == pytest.approx(accuracy(predict(model, X), y))
     assert history.val_metric[-1] > 0.5  # a real accuracy, not a broadcast comparison
-
-
-def test_empty_inputs_to_predict_and_evaluate_are_clear_errors() -> None:
-    model, _ = model_and_optimizer()
-    with pytest.raises(ValueError, match="nothing to predict"):
-        predict(model, torch.zeros(0, 2))
-    with pytest.raises(ValueError, match="nothing to evaluate"):
-        evaluate(model, nn.CrossEntropyLoss(), torch.zeros(0, 2), torch.zeros(0, dtype=torch.long))

@@ -1,4 +1,4 @@
-"""mlpcourse.lr_range_test and fit's per-batch schedules (lesson 08)."""
+"""mlpcourse.lr_range_test (lesson 08): a suggestion inside the range, bad settings refused."""
 
 from __future__ import annotations
 
@@ -67,41 +67,4 @@ def test_a_non_finite_start_is_an_error() -> None:
             y,
             batch_size=60,
             steps=10,
-        )
-
-
-def test_one_cycle_steps_every_batch() -> None:
-    X, y = blobs()
-    torch.manual_seed(0)
-    model = mlp.MLP(4, [16], 3)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    steps_per_epoch = math.ceil(len(X) / 100)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=0.5, total_steps=3 * steps_per_epoch
-    )
-    history = mlp.fit(
-        model,
-        nn.CrossEntropyLoss(),
-        optimizer,
-        X,
-        y,
-        epochs=3,
-        batch_size=100,
-        scheduler=schedule,
-        scheduler_interval="batch",
-    )
-    assert history.lr[-1] < 0.05 * 0.5  # stepped every batch: near the end of its cycle, near zero
-    with pytest.raises(ValueError, match="'epoch' or 'batch'"):
-        mlp.fit(model, nn.CrossEntropyLoss(), optimizer, X, y, epochs=1, scheduler_interval="step")
-    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer)
-    with pytest.raises(ValueError, match="ReduceLROnPlateau"):
-        mlp.fit(
-            model,
-            nn.CrossEntropyLoss(),
-            optimizer,
-            X,
-            y,
-            epochs=1,
-            scheduler=plateau,
-            scheduler_interval="batch",
         )

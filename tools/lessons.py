@@ -8,27 +8,38 @@ module level (papermill is imported when a notebook is run).
 - A lesson keeps its headline numbers in a dict shown by the cell tagged ``results``; the only
   errors it may show are in cells tagged ``raises-exception``.
 - What else the tooling needs to know about a lesson lives in the notebook's own metadata, under
-  ``"mlpcourse"`` (see :func:`lesson_meta`): its speed claims for ``make bench`` and the small
-  parameter values of its smoke run.
+  ``"mlpcourse"`` (see :func:`lesson_meta`): its speed claims for ``make bench``, the small
+  parameter values of its smoke run, and the parameters of its claims run (another seed).
+- ``make test`` runs each lesson in full once: :func:`prepare_claims_runs` writes copies of the
+  lessons with the claims parameters injected (papermill, not executed; the committed outputs
+  kept), nbval executes them and compares the cells tagged ``nbval-check-output`` with the
+  committed outputs, and each copy writes its ``results`` to a JSON file that the claims tests
+  (``tests/test_lesson_NN.py``) read with :func:`claims_results`.
+
+The prose checks (what a lesson's text may say) are in :mod:`tools.prose`.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import re
+import os
 import time
 from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "CLAIMS_DIR_ENV",
     "NOTEBOOKS",
     "ROOT",
     "cells_tagged",
+    "claims_parameters",
+    "claims_results",
     "lesson_meta",
     "lesson_notebooks",
     "notebook_path",
     "parameters_of",
+    "prepare_claims_runs",
     "read_results",
     "run_notebook",
     "smoke_parameters",
@@ -64,7 +75,8 @@ def lesson_meta(nb: dict[str, Any]) -> dict[str, Any]:
     Keys (all optional): ``speed_claims``, a list of ``{"what": ..., "max_seconds": ...}`` that
     ``make bench`` checks (``what`` is ``"notebook"`` for the whole run or a key of ``results``;
     ``{"faster": a, "slower": b}`` claims that results[a] < results[b]); ``smoke``, parameter
-    values for a quick run beyond the generic ones (epochs 1, progress off).
+    values for a quick run beyond the generic ones (epochs 1, progress off); ``claims``, the
+    parameters of the run whose conclusions the claims tests check (another seed than the book's).
     """
     return dict(nb.get("metadata", {}).get("mlpcourse", {}))
 
@@ -85,6 +97,7 @@ def cells_tagged(nb: dict[str, Any], tag: str) -> list[dict[str, Any]]:
 
 RESULTS_JSON_TAG = "results-json"
 INJECTED_TAGS = ("injected-parameters", RESULTS_JSON_TAG)  # cells the runner adds to a lesson
+CLAIMS_DIR_ENV = "MLPCOURSE_CLAIMS_DIR"  # where make test's nbval run leaves each lesson's results
 
 # Run after the lesson's ``results`` cell: shows ``results`` as JSON, losing nothing that
 # literal text would (NaN, infinities, NumPy scalars, long lists).
@@ -106,9 +119,17 @@ def _mlpcourse_plain(value):
     raise TypeError(f"results holds a {type(value).__name__}, which is not plain data")
 
 
+"""
+_SHOW_RESULTS = """
 from IPython.display import display as _mlpcourse_display
 
 _mlpcourse_display({"application/json": {"results": _mlpcourse_plain(results)}}, raw=True)
+"""
+_WRITE_RESULTS = """
+import json as _mlpcourse_json
+
+with open({path!r}, "w", encoding="utf-8") as _mlpcourse_file:
+    _mlpcourse_json.dump({{"results": _mlpcourse_plain(results)}}, _mlpcourse_file)
 """
 
 
@@ -172,8 +193,13 @@ def unexpected_errors(nb: dict[str, Any]) -> list[str]:
     return found
 
 
-def _with_results_json(nb: dict[str, Any]) -> dict[str, Any]:
-    """Return a copy of ``nb`` with a cell after the ``results`` cell that shows it as JSON."""
+def _with_results_json(nb: dict[str, Any], write_to: Path | None = None) -> dict[str, Any]:
+    """Return a copy of ``nb`` with a cell after the ``results`` cell that shows it as JSON.
+
+    With ``write_to`` the cell writes the JSON to that file instead (for a run by nbval, which
+    keeps no executed copy).
+    """
+    body = _SHOW_RESULTS if write_to is None else _WRITE_RESULTS.format(path=str(write_to))
     copy = json.loads(json.dumps(nb))
     for index, cell in enumerate(copy["cells"]):
         if "results" in tags(cell):
@@ -185,7 +211,7 @@ def _with_results_json(nb: dict[str, Any]) -> dict[str, Any]:
                     "id": "mlpcourse-results-json",
                     "metadata": {"tags": [RESULTS_JSON_TAG]},
                     "outputs": [],
-                    "source": _RESULTS_JSON_SOURCE,
+                    "source": _RESULTS_JSON_SOURCE + body,
                 },
             )
             break
@@ -213,6 +239,7 @@ def run_notebook(
 
     source = Path(notebook) if str(notebook).endswith(".ipynb") else notebook_path(notebook, folder)
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / source.name
     if target.resolve() == source.resolve():
         raise ValueError(
@@ -288,85 +315,103 @@ def smoke_parameters(notebook: Path) -> dict[str, Any]:
     return smoke
 
 
-# --- how a lesson argues: checks on the prose, run without executing anything -------------------
-
-# A decimal number as prose or output writes it: 0.973, 1.4612, -0.02, 88.72 (not 1.2.3).
-NUMBER_RE = re.compile(r"(?<![\w.])[-−]?\d+\.\d+(?![\w]|\.\d)")
-# Words about how the course is checked, which a lesson's prose must not say to learners.
-TEST_TALK_RE = re.compile(
-    r"\b(?:the|our|a|these|those|unit|claim|lesson's|course's) tests?\b"
-    r"(?!\s*(?:set|accuracy|loss|data|split|score|points?|images?|examples?|error|labels?|rows?"
-    r"|predictions?|sets|metric|R²|MAE|RMSE|students?|patients?|fold|part|log-loss|log loss|once))"
-    r"|\btolerances?\b|\bpytest\b|\bnbval\b|\bpapermill\b|\bharness\b|\bCI\b",
-    re.IGNORECASE,
-)
-
-
-# Exercise numbers ("4.2") in an exercise's title and in references to it are names, not measurements.
-_EXERCISE_NUMBER_RE = re.compile(r"^:::+\{exercise\}.*$|\{ref\}`[^`]*`", re.M)
-
-
-def _without_exercise_numbers(text: str) -> str:
-    return _EXERCISE_NUMBER_RE.sub("", text)
-
-
-def _numbers(text: str) -> set[str]:
-    return {m.group(0).replace("−", "-").lstrip("-") for m in NUMBER_RE.finditer(text)}
+def claims_parameters(notebook: Path) -> dict[str, Any]:
+    """Parameters of a lesson's claims run: its metadata's ``claims``, progress bars off."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    params = parameters_of(nb)
+    claims = dict(lesson_meta(nb).get("claims", {}))
+    if "seed" not in claims:
+        raise ValueError(f"{Path(notebook).name}: metadata mlpcourse.claims names no seed")
+    unknown = sorted(set(claims) - set(params))
+    if unknown:
+        raise ValueError(
+            f"{Path(notebook).name}: claims parameters {unknown} are not in its parameters cell"
+        )
+    if claims["seed"] == params.get("seed"):
+        raise ValueError(
+            f"{Path(notebook).name}: the claims run must use another seed than the book"
+        )
+    if "progress" in params:
+        claims["progress"] = False
+    return claims
 
 
-def output_text(cell: dict[str, Any]) -> str:
-    """All the text a code cell's committed outputs show (streams, plain text, HTML, markdown)."""
-    parts = []
-    for output in cell.get("outputs", []):
-        text = output.get("text", "")
-        parts.append(text if isinstance(text, str) else "".join(text))
-        for mime in ("text/plain", "text/html", "text/markdown"):
-            value = output.get("data", {}).get(mime, "")
-            parts.append(value if isinstance(value, str) else "".join(value))
-    return "\n".join(parts)
+def results_file(notebook: Path, folder: Path) -> Path:
+    """Where a prepared claims run of ``notebook`` in ``folder`` writes its ``results``."""
+    return Path(folder) / f"{Path(notebook).stem}.results.json"
 
 
-def unbacked_numbers(nb: dict[str, Any]) -> list[str]:
-    """Decimal numbers in the prose that neither an output, nor the code, nor a citation shows.
+def prepare_claims_runs(out_dir: Path, notebooks: list[Path] | None = None) -> list[Path]:
+    """Write each lesson, its claims parameters injected, to ``out_dir`` for nbval to run.
 
-    A number a lesson's prose quotes must be exactly what a committed output prints (a measured
-    result), or appear in the code (a setting such as ``lr = 0.1``), or be listed with its source
-    in the lesson's metadata ``mlpcourse.cited`` (``{"0.871": "Zalando benchmark, MLP (100,)"}``).
+    Papermill injects the parameters without executing anything, so the committed outputs stay
+    in the copy and nbval compares the cells tagged ``nbval-check-output`` against them. A cell
+    after the ``results`` cell writes ``results`` to :func:`results_file`. Old copies and results
+    in ``out_dir`` are removed first, so a stale result can never stand in for a failed run.
     """
-    backed = set(lesson_meta(nb).get("cited", {}))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            backed |= _numbers(source(cell)) | _numbers(output_text(cell))
-    problems = []
-    for index, cell in enumerate(nb["cells"]):
-        if cell["cell_type"] != "markdown":
-            continue
-        for number in sorted(_numbers(_without_exercise_numbers(source(cell))) - backed):
-            problems.append(f"cell {index}: {number}")
-    return problems
+    import papermill as pm
+
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in [*out_dir.glob("*.ipynb"), *out_dir.glob("*.results.json")]:
+        old.unlink()
+    written = []
+    for notebook in notebooks or lesson_notebooks():
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+        staged = out_dir / f"{notebook.stem}.staged.json"
+        staged.write_text(
+            json.dumps(_with_results_json(nb, results_file(notebook, out_dir))), encoding="utf-8"
+        )
+        target = out_dir / notebook.name
+        try:
+            pm.execute_notebook(
+                str(staged),
+                str(target),
+                parameters=claims_parameters(notebook),
+                prepare_only=True,
+                kernel_name="python3",
+                log_output=False,
+                progress_bar=False,
+            )
+        finally:
+            staged.unlink(missing_ok=True)
+        written.append(target)
+    return written
 
 
-def harness_talk(nb: dict[str, Any]) -> list[str]:
-    """Places where a lesson's prose talks about tests, tolerances or the harness."""
-    found = []
-    for index, cell in enumerate(nb["cells"]):
-        if cell["cell_type"] == "markdown":
-            for match in TEST_TALK_RE.finditer(source(cell)):
-                found.append(f"cell {index}: {match.group(0)!r}")
+def claims_results(notebook: str | Path, scratch: Path) -> dict[str, Any]:
+    """The ``results`` of a lesson's claims run (``notebook``: a path or a number such as "04").
+
+    Under ``make test`` (``$MLPCOURSE_CLAIMS_DIR`` set) nbval has already run the lesson: read what
+    it wrote, and fail clearly if the run never reached its results cell. Otherwise (one claims
+    test run on its own) run the lesson with papermill in ``scratch``.
+    """
+    path = Path(notebook) if str(notebook).endswith(".ipynb") else notebook_path(str(notebook))
+    folder = os.environ.get(CLAIMS_DIR_ENV)
+    if folder:
+        written = results_file(path, Path(folder))
+        if not written.is_file():
+            raise RuntimeError(
+                f"{path.name}: its nbval run in {folder} wrote no results (it failed before its "
+                "results cell: see that notebook's nbval failures)"
+            )
+        return _from_json(json.loads(written.read_text(encoding="utf-8"))["results"])
+    found, _seconds = run_notebook(path, scratch, **claims_parameters(path))
     return found
 
 
-def figures_without_images(nb: dict[str, Any]) -> list[str]:
-    """Code cells that show a figure (``plt.show()``) but whose committed outputs hold no image.
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tools.lessons prepare-claims DIR``: the copies ``make test`` hands to nbval."""
+    import argparse
 
-    A notebook executed with ``MPLBACKEND=Agg`` in the environment runs every plotting cell
-    without error and keeps no figure: the book would then show none. ``make notebooks`` sets the
-    inline backend for the kernel; this finds notebooks executed some other way.
-    """
-    missing = []
-    for index, cell in enumerate(nb["cells"]):
-        if cell["cell_type"] != "code" or "plt.show()" not in source(cell):
-            continue
-        if not any("image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
-            missing.append(f"cell {index}")
-    return missing
+    parser = argparse.ArgumentParser(prog="python -m tools.lessons")
+    parser.add_argument("command", choices=["prepare-claims"])
+    parser.add_argument("out", type=Path, help="folder for the prepared copies (emptied first)")
+    args = parser.parse_args(argv)
+    for path in prepare_claims_runs(args.out):
+        print(f"prepared {path} with {claims_parameters(ROOT / 'notebooks' / path.name)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,6 +8,7 @@
 - :mod:`mlpcourse.data.splits`: minibatches of in-memory tensors and a seeded train/validation split.
 """
 
+from mlpcourse.checks import validate_same_length
 from mlpcourse.data.diamonds import DIAMONDS_CATEGORIES, DIAMONDS_SPEC, load_diamonds
 from mlpcourse.data.download import (
     DataNotFoundError,
@@ -26,7 +27,7 @@ from mlpcourse.data.fashion_mnist import (
     load_fashion_mnist,
     parse_idx,
 )
-from mlpcourse.data.splits import batches, train_val_split, validate_same_length
+from mlpcourse.data.splits import batches, train_val_split
 from mlpcourse.data.toy import make_moons_split, make_students, student_pass_probability
 
 __all__ = [

@@ -10,29 +10,9 @@ from collections.abc import Iterator
 
 import torch
 
-__all__ = ["batches", "train_val_split", "validate_same_length"]
+from mlpcourse.checks import require_batch_size, validate_same_length
 
-
-def validate_same_length(X: torch.Tensor, y: torch.Tensor, what: str = "X and y") -> None:
-    """Raise a ``ValueError`` unless X and y have one row per example each.
-
-    Parameters
-    ----------
-    X, y : torch.Tensor
-        Inputs and targets.
-    what : str, default "X and y"
-        The names used in the message.
-
-    Returns
-    -------
-    None
-        It returns quietly when the lengths agree.
-    """
-    if len(X) != len(y):
-        raise ValueError(
-            f"{what} differ in length ({len(X)} vs {len(y)}): they must describe the same "
-            "examples, one label per row of X"
-        )
+__all__ = ["batches", "train_val_split"]
 
 
 def batches(
@@ -66,8 +46,7 @@ def batches(
         ``(X_batch, y_batch)``.
     """
     validate_same_length(X, y)
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    require_batch_size(batch_size)
     n = len(X)
     order = torch.randperm(n, generator=generator).to(X.device) if shuffle else None
     stop = n - n % batch_size if drop_last else n
@@ -85,7 +64,7 @@ def train_val_split(
     """Randomly split (X, y) into ``(X_train, X_val, y_train, y_val)``, scikit-learn's order.
 
     The held-out part serves as a validation set while choices are made, or as a test set: name
-    the results accordingly. Introduced in lesson 04.
+    the results accordingly. Introduced in lesson 01.
 
     Parameters
     ----------

@@ -1,8 +1,7 @@
-"""Tests of mlpcourse.models, mlpcourse.env and mlpcourse.checkpoints."""
+"""mlpcourse.checkpoints: a round trip, atomic writes, weights-only loads, all-or-nothing loads."""
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import numpy as np
@@ -13,104 +12,10 @@ from torch import nn
 from mlpcourse import (
     MLP,
     CheckpointError,
-    count_parameters,
-    environment_summary,
-    get_device,
-    init_weights,
     load_checkpoint,
     save_checkpoint,
-    set_seed,
 )
 from mlpcourse import checkpoints as checkpoints_module
-
-# --- models -----------------------------------------------------------------------------------
-
-
-def test_mlp_layers_shapes_and_parameter_count() -> None:
-    model = MLP(784, [256], 10)
-    kinds = [type(m).__name__ for m in model]
-    assert kinds == ["Flatten", "Linear", "ReLU", "Linear"]
-    assert count_parameters(model) == 784 * 256 + 256 + 256 * 10 + 10
-    assert model(torch.zeros(5, 28, 28)).shape == (5, 10)  # images are flattened
-    assert "hidden_sizes=(256,)" in repr(model)
-
-
-def test_mlp_dropout_and_activation() -> None:
-    model = MLP(4, [8, 8], 2, activation="tanh", dropout=0.25)
-    kinds = [type(m).__name__ for m in model]
-    assert kinds == ["Flatten", "Linear", "Tanh", "Dropout", "Linear", "Tanh", "Dropout", "Linear"]
-    assert MLP(4, [], 3)(torch.zeros(2, 4)).shape == (2, 3)  # no hidden layer: a linear model
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"activation": "swish"}, "unknown activation 'swish'"),
-        ({"dropout": 1.0}, "dropout is a probability"),
-        ({"hidden_sizes": [0]}, "must be positive"),
-    ],
-)
-def test_mlp_rejects_bad_arguments(kwargs: dict, message: str) -> None:
-    args = {"in_features": 4, "hidden_sizes": [8], "out_features": 2} | kwargs
-    with pytest.raises(ValueError, match=message):
-        MLP(**args)
-
-
-def test_init_weights_schemes() -> None:
-    model = MLP(1000, [500], 10)
-    init_weights(model, "kaiming", seed=0)
-    first = model[1]
-    assert first.weight.std().item() == pytest.approx((2 / 1000) ** 0.5, rel=0.05)
-    assert torch.count_nonzero(first.bias) == 0
-    init_weights(model, "xavier", seed=0)
-    assert first.weight.std().item() == pytest.approx((2 / 1500) ** 0.5, rel=0.05)
-    init_weights(model, "default", seed=0)
-    assert torch.count_nonzero(first.bias) > 0  # PyTorch's default draws the biases too
-    with pytest.raises(ValueError, match="unknown init scheme"):
-        init_weights(model, "orthogonal")
-
-
-# --- env --------------------------------------------------------------------------------------
-
-
-def test_set_seed_makes_python_numpy_and_torch_repeat() -> None:
-    set_seed(123)
-    first = (random.random(), np.random.rand(), torch.rand(1).item())  # noqa: NPY002
-    set_seed(123)
-    assert (random.random(), np.random.rand(), torch.rand(1).item()) == first  # noqa: NPY002
-
-
-def test_get_device_default_and_override(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("MLPCOURSE_DEVICE", raising=False)
-    expected = "cuda" if torch.cuda.is_available() else "cpu"
-    if expected == "cpu" and torch.backends.mps.is_available():
-        expected = "mps"
-    assert get_device().type == expected
-    monkeypatch.setenv("MLPCOURSE_DEVICE", "cpu")
-    assert get_device() == torch.device("cpu")
-    assert get_device("cpu") == torch.device("cpu")
-
-
-def test_get_device_explains_a_missing_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    with pytest.raises(ValueError, match="Change runtime type > GPU"):
-        get_device("cuda")
-    monkeypatch.setenv("MLPCOURSE_DEVICE", "cuda")
-    with pytest.raises(ValueError, match="MLPCOURSE_DEVICE='cuda'"):
-        get_device()
-
-
-def test_get_device_rejects_unknown_names() -> None:
-    with pytest.raises(ValueError, match="not a device name"):
-        get_device("tpu")
-    with pytest.raises(ValueError, match="runs on one of"):
-        get_device("meta")
-
-
-def test_environment_summary_names_torch_and_device() -> None:
-    line = environment_summary(torch.device("cpu"))
-    assert f"torch {torch.__version__}" in line and "device: cpu" in line
-
 
 # --- checkpoints ------------------------------------------------------------------------------
 
@@ -261,19 +166,3 @@ def test_a_failing_optimizer_load_leaves_model_and_optimizer_untouched(tmp_path:
     with pytest.raises(CheckpointError, match="unchanged"):
         load_checkpoint(path, model, opt)
     assert _unchanged(model, opt, before), "the weights were loaded although the load failed"
-
-
-def test_native_stderr_is_silenced_only_inside_the_block(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import os, mlpcourse as mlp\n"
-        "os.write(2, b'before\\n')\n"
-        "with mlp.native_stderr_silenced():\n"
-        "    os.write(2, b'hidden\\n')\n"
-        "os.write(2, b'after\\n')\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0
-    assert done.stderr == "before\nafter\n"
