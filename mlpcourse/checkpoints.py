@@ -6,13 +6,14 @@ import copy
 import io
 import numbers
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
+
+from mlpcourse.files import write_atomically
 
 __all__ = ["CheckpointError", "load_checkpoint", "save_checkpoint"]
 
@@ -83,7 +84,6 @@ def save_checkpoint(
         are turned into Python numbers first), so what is saved can always be loaded.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload: dict[str, Any] = {
         "format": _FORMAT,
         "model_class": type(model).__name__,
@@ -100,17 +100,7 @@ def save_checkpoint(
         torch.load(buffer, weights_only=True)
     except Exception as err:  # noqa: BLE001 - whatever it refuses, refuse it here
         raise CheckpointError(f"this checkpoint could not be loaded back safely: {err}") from err
-    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(buffer.getbuffer())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, buffer.getvalue())
 
 
 def _mismatches(expected: dict[str, torch.Tensor], found: dict[str, torch.Tensor]) -> list[str]:

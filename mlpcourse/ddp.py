@@ -23,7 +23,6 @@ import datetime
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -37,6 +36,7 @@ from mlpcourse.checkpoints import save_checkpoint
 from mlpcourse.data import flatten_images, load_fashion_mnist, train_val_split
 from mlpcourse.env import set_seed
 from mlpcourse.evaluation import evaluate
+from mlpcourse.files import check_writable_file, write_atomically
 from mlpcourse.models import MLP
 
 __all__ = ["DevicePlan", "device_plan", "main", "parse_args", "train"]
@@ -90,6 +90,8 @@ def parse_args(argv: list[str] | None = None, world_size: int = 1) -> argparse.N
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error(f"--epochs must be at least 1, got {args.epochs}")
+    if args.global_batch_size < 1:
+        parser.error(f"--global-batch-size must be at least 1, got {args.global_batch_size}")
     if args.global_batch_size < world_size or args.global_batch_size % world_size:
         parser.error(
             f"--global-batch-size {args.global_batch_size} does not split evenly over "
@@ -105,9 +107,19 @@ def parse_args(argv: list[str] | None = None, world_size: int = 1) -> argparse.N
         parser.error(f"--hidden sizes must be positive, got {args.hidden}")
     if args.threads is not None and args.threads < 1:
         parser.error(f"--threads must be at least 1, got {args.threads}")
-    for path in (args.out, args.checkpoint):
-        if path is not None and path.is_dir():
-            parser.error(f"{path} is a folder: give a file name")
+    # every output is checked now, before training, not found unwritable after it
+    for path, what in ((args.out, "--out"), (args.checkpoint, "--checkpoint")):
+        if path is not None:
+            try:
+                check_writable_file(path, what)
+            except ValueError as err:
+                parser.error(str(err))
+    both = (args.out, args.checkpoint)
+    if None not in both and Path(both[0]).resolve() == Path(both[1]).resolve():
+        parser.error(
+            f"--out and --checkpoint both name {args.out}: the measurements would replace "
+            "the trained model; give two file names"
+        )
     return args
 
 
@@ -185,22 +197,37 @@ def _local_world_size(world_size: int) -> int:
     return int(os.environ.get("LOCAL_WORLD_SIZE", world_size))
 
 
+def _env_int(name: str, default: int, least: int) -> int:
+    """Return the environment variable ``name`` as a whole number, or exit saying what is wrong."""
+    text = os.environ.get(name)
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = least - 1
+    if value < least:
+        raise SystemExit(
+            f"python -m mlpcourse.ddp: error: {name}={text!r} is not a whole number of at least "
+            f"{least}. torchrun sets it for each process; to run one process, unset it "
+            f"(unset RANK WORLD_SIZE LOCAL_RANK LOCAL_WORLD_SIZE)"
+        )
+    return value
+
+
 def _distributed_env() -> tuple[int, int, int]:
     """Return (rank, world size, local rank) as torchrun sets them; (0, 1, 0) on its own."""
-    return (
-        int(os.environ.get("RANK", 0)),
-        int(os.environ.get("WORLD_SIZE", 1)),
-        int(os.environ.get("LOCAL_RANK", 0)),
-    )
+    world_size = _env_int("WORLD_SIZE", 1, least=1)
+    rank, local_rank = _env_int("RANK", 0, least=0), _env_int("LOCAL_RANK", 0, least=0)
+    if rank >= world_size:
+        raise SystemExit(f"python -m mlpcourse.ddp: error: RANK={rank} but WORLD_SIZE={world_size}")
+    return rank, world_size, local_rank
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write JSON atomically: a crash leaves the old file or none, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w") as f:
-        json.dump(data, f, indent=1)
-    os.replace(tmp, path)
+    """Write strict JSON atomically: the old file or the whole new one, never half of one."""
+    text = json.dumps(data, indent=1, allow_nan=False)  # a NaN here is a bug: refuse, not write
+    write_atomically(path, text.encode("utf-8"))
 
 
 def _time_allreduce(model: nn.Module, device: torch.device, repeats: int = 20) -> float:
@@ -256,6 +283,12 @@ def train(args: argparse.Namespace) -> dict[str, Any] | None:
     if args.n_train is not None:
         X, y = X[: args.n_train], y[: args.n_train]
     X_train, X_val, y_train, y_val = train_val_split(X, y, args.val_fraction, seed=args.seed)
+    if len(X_train) < args.global_batch_size:
+        raise SystemExit(
+            f"python -m mlpcourse.ddp: error: {len(X_train)} training examples are fewer than "
+            f"one global batch of {args.global_batch_size}, so no step would be taken: lower "
+            "--global-batch-size or raise --n-train"
+        )
 
     model = MLP(784, args.hidden, 10).to(device)
     ddp_model = nn.parallel.DistributedDataParallel(model) if distributed else model
@@ -284,6 +317,11 @@ def train(args: argparse.Namespace) -> dict[str, Any] | None:
             loss.backward()  # DDP all-reduces the gradients here
             optimizer.step()
             steps += 1
+        if not torch.isfinite(loss.detach()).all():
+            raise SystemExit(
+                f"python -m mlpcourse.ddp: error: the training loss became {loss.item()} in epoch "
+                f"{epoch}: training diverged. Lower --lr (now {args.lr:g}); nothing was saved."
+            )
         if device.type == "cuda":
             torch.cuda.synchronize()
         if distributed:

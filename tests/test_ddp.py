@@ -166,3 +166,67 @@ def test_nothing_test_only_ships_in_the_script() -> None:
 
     text = Path(ddp.__file__).read_text()
     assert "_exit" not in text and "CRASH" not in text, "test hooks belong in tests/"
+
+
+# --- nothing lost, no nonsense reported as success (issue: reliability) -------------------------
+
+
+def test_out_and_checkpoint_naming_one_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    same = str(tmp_path / "run.out")
+    with pytest.raises(SystemExit):
+        parse_args(["--out", same, "--checkpoint", same])
+    assert "would replace the trained model" in capsys.readouterr().err
+
+
+def test_an_out_path_under_a_file_is_refused_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    with pytest.raises(SystemExit):
+        parse_args(["--out", str(tmp_path / "notes.txt" / "run.json")])
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_a_global_batch_of_zero_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--global-batch-size", "0"])
+    assert "--global-batch-size must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["two", "0", "-1"])
+def test_a_malformed_world_size_says_what_is_wrong(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlpcourse import ddp
+
+    monkeypatch.setenv("WORLD_SIZE", value)
+    with pytest.raises(SystemExit, match=rf"WORLD_SIZE='{value}' is not a whole number"):
+        ddp.main(["--epochs", "1"])
+
+
+def test_fewer_examples_than_one_global_batch_is_an_error_not_an_untrained_success(
+    tmp_path: Path,
+) -> None:
+    done = run(["--epochs", "1", "--n-train", "100", "--out", "r.json"], None, tmp_path)
+    assert done.returncode != 0
+    assert "fewer than one global batch of 256" in done.stderr
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_a_diverged_run_fails_and_writes_no_nan(tmp_path: Path) -> None:
+    done = run([*TINY, "--lr", "1e30", "--out", "r.json", "--checkpoint", "r.pt"], None, tmp_path)
+    assert done.returncode != 0
+    assert "training diverged" in done.stderr and "Lower --lr" in done.stderr
+    assert not (tmp_path / "r.json").exists() and not (tmp_path / "r.pt").exists()
+
+
+def test_results_are_strict_json(tmp_path: Path) -> None:
+    from mlpcourse.ddp import _write_json
+
+    _write_json(tmp_path / "ok.json", {"a": 1.5})
+    assert json.loads((tmp_path / "ok.json").read_text()) == {"a": 1.5}
+    with pytest.raises(ValueError):
+        _write_json(tmp_path / "bad.json", {"a": float("nan")})
+    assert [p.name for p in tmp_path.iterdir()] == ["ok.json"], "nothing half-written is left"
