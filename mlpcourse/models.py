@@ -136,6 +136,13 @@ class TabularMLP(nn.Module):
     numeric columns before the MLP. Packing codes into the same tensor lets ``mlp.fit`` and
     ``mlp.batches`` train it like any other model. Introduced in lesson 09.
 
+    **Unknown categories.** A code of -1 (what pandas' ``.cat.codes`` gives for a missing value
+    or a category the column's levels do not list) or NaN means "unknown": such a row gets its
+    column's *unknown* vector, a learned vector that starts at zero (the embeddings' mean is
+    near zero too), so a category never seen in training is treated as an average one. Any
+    other code outside 0..cardinality-1, and any code that is not a whole number (scaled codes,
+    say), is refused with a ``ValueError`` that says what was found.
+
     Parameters
     ----------
     n_numeric : int
@@ -167,6 +174,10 @@ class TabularMLP(nn.Module):
         self.n_numeric = n_numeric
         self.cardinalities = tuple(cardinalities)
         self.embeddings = nn.ModuleList(nn.Embedding(c, embedding_dim) for c in cardinalities)
+        # one learned vector per column for code -1 (unknown); zeros: no random draw
+        self.unknown = nn.ParameterList(
+            nn.Parameter(torch.zeros(embedding_dim)) for _ in self.cardinalities
+        )
         width = n_numeric + embedding_dim * len(self.cardinalities)
         self.mlp = MLP(width, hidden_sizes, out_features)
 
@@ -178,9 +189,39 @@ class TabularMLP(nn.Module):
                 f"expected rows of {self.n_numeric} numeric columns and {len(self.cardinalities)} "
                 f"category codes ({expected} columns), got shape {tuple(X.shape)}"
             )
-        numeric, codes = X[:, : self.n_numeric], X[:, self.n_numeric :].long()
-        vectors = [emb(codes[:, i]) for i, emb in enumerate(self.embeddings)]
+        numeric, codes = X[:, : self.n_numeric], self._codes(X[:, self.n_numeric :])
+        vectors = []
+        for i, emb in enumerate(self.embeddings):
+            known = codes[:, i] >= 0
+            vector = emb(codes[:, i].clamp(min=0))
+            vectors.append(torch.where(known.unsqueeze(1), vector, self.unknown[i]))
         return self.mlp(torch.cat([numeric, *vectors], dim=1))
+
+    def _codes(self, raw: torch.Tensor) -> torch.Tensor:
+        """Return the category codes as integers, -1 for unknown; refuse anything else."""
+        raw = raw.detach()
+        missing = torch.isnan(raw)
+        filled = torch.where(missing, torch.full_like(raw, -1.0), raw)
+        fractional = filled != torch.round(filled)
+        if bool(fractional.any()):
+            column = int(fractional.any(dim=0).nonzero()[0])
+            value = float(filled[:, column][fractional[:, column]][0])
+            raise ValueError(
+                f"category column {column} holds {value:g}, not a whole-number code: pass the "
+                "codes unscaled (0..cardinality-1, -1 for unknown), after the numeric columns"
+            )
+        codes = filled.long()
+        limits = torch.tensor(self.cardinalities, device=codes.device)
+        bad = (codes < -1) | (codes >= limits)
+        if bool(bad.any()):
+            column = int(bad.any(dim=0).nonzero()[0])
+            value = int(codes[:, column][bad[:, column]][0])
+            raise ValueError(
+                f"category column {column} holds code {value}, but its cardinality is "
+                f"{self.cardinalities[column]}: codes must be 0..{self.cardinalities[column] - 1}, "
+                "or -1 for an unknown category"
+            )
+        return codes
 
 
 def init_weights(

@@ -99,3 +99,55 @@ def test_tabular_mlp_embeds_codes_and_checks_its_input() -> None:
         model(torch.zeros(3, 5))
     with pytest.raises(ValueError, match="cardinality"):
         mlp.TabularMLP(2, [0], embedding_dim=2, hidden_sizes=[8])
+
+
+# --- category codes: unknown means one learned vector; everything else is refused clearly -------
+
+
+def _tabular() -> object:
+    import torch
+
+    torch.manual_seed(0)
+    return mlp.TabularMLP(1, [3, 4], embedding_dim=2, hidden_sizes=[8])
+
+
+@pytest.mark.parametrize("unknown", [-1.0, float("nan")])
+def test_an_unknown_category_gets_the_unknown_vector(unknown: float) -> None:
+    import torch
+
+    model = _tabular()
+    with torch.no_grad():
+        model.unknown[0] += 1.0  # tell the unknown vector apart from every known one
+    rows = torch.tensor([[0.5, unknown, 1.0], [0.5, 0.0, 1.0], [0.5, 2.0, 1.0]])
+    out = model(rows)
+    assert torch.isfinite(out).all()
+    assert not torch.equal(out[0], out[1]) and not torch.equal(out[0], out[2])
+    assert "-1" in (mlp.TabularMLP.__doc__ or "") and "unknown" in (mlp.TabularMLP.__doc__ or "")
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (0.25, "holds 0.25, not a whole-number code"),  # scaled codes were truncated silently
+        (-0.8, "holds -0.8, not a whole-number code"),  # became category 0 silently
+        (3.0, "holds code 3, but its cardinality is 3"),  # "index out of range in self"
+        (-2.0, "holds code -2"),
+    ],
+)
+def test_codes_that_are_not_categories_are_refused(code: float, message: str) -> None:
+    import torch
+
+    model = _tabular()
+    with pytest.raises(ValueError, match=message):
+        model(torch.tensor([[0.5, code, 1.0]]))
+
+
+def test_the_unknown_vectors_leave_known_rows_unchanged() -> None:
+    import torch
+
+    model = _tabular()
+    rows = torch.tensor([[0.5, 1.0, 3.0], [-0.2, 2.0, 0.0]])
+    numeric = rows[:, :1]
+    vectors = [model.embeddings[0](rows[:, 1].long()), model.embeddings[1](rows[:, 2].long())]
+    expected = model.mlp(torch.cat([numeric, *vectors], dim=1))
+    assert torch.equal(model(rows), expected)
