@@ -16,11 +16,105 @@ from mlpcourse.models import ACTIVATIONS
 
 __all__ = ["layer_statistics"]
 
-_ACTIVATION_TYPES = tuple(ACTIVATIONS.values())
+# the course's activations and the other element-wise ones torch.nn offers
+_ACTIVATION_TYPES = tuple(ACTIVATIONS.values()) + (
+    nn.ELU,
+    nn.CELU,
+    nn.SELU,
+    nn.LeakyReLU,
+    nn.PReLU,
+    nn.ReLU6,
+    nn.SiLU,
+    nn.Mish,
+    nn.Sigmoid,
+    nn.Softplus,
+    nn.Hardtanh,
+)
 
 
 def _rms(t: torch.Tensor) -> float:
     return t.detach().float().pow(2).mean().sqrt().item()
+
+
+def _forward_and_backward(
+    model: nn.Module,
+    loss_fn: nn.Module,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    linears: list[nn.Linear],
+) -> dict[nn.Linear, tuple[torch.Tensor, torch.Tensor | None]]:
+    """Run one forward and backward pass; return each Linear's output and the activation after it.
+
+    The activation of a Linear layer is the first activation module that runs after it and
+    before the next Linear layer (a normalization may come between). Buffers such as
+    BatchNorm's running statistics are restored afterwards, so the model is left as it was.
+    """
+    events: list[tuple[nn.Module, torch.Tensor]] = []
+
+    def record(module: nn.Module, _inputs: Any, out: torch.Tensor) -> None:
+        if isinstance(module, nn.Linear) and out.requires_grad:
+            out.retain_grad()
+        events.append((module, out))
+
+    watched = [m for m in model.modules() if isinstance(m, (nn.Linear, *_ACTIVATION_TYPES))]
+    handles = [m.register_forward_hook(record) for m in watched]
+    buffers = {name: b.detach().clone() for name, b in model.named_buffers()}
+    device = next(model.parameters()).device
+    try:
+        model.zero_grad()
+        with torch.enable_grad():  # also under a caller's torch.no_grad()
+            logits = model(X.to(device))
+            _check_loss_fits(loss_fn, logits)
+            loss = loss_fn(logits, y.to(device))
+            if loss.requires_grad:
+                loss.backward()
+    finally:
+        for handle in handles:
+            handle.remove()
+        with torch.no_grad():
+            for name, b in model.named_buffers():
+                b.copy_(buffers[name])
+    found: dict[nn.Linear, tuple[torch.Tensor, torch.Tensor | None]] = {}
+    for index, (module, out) in enumerate(events):
+        if not isinstance(module, nn.Linear):
+            continue
+        if module in found:
+            raise ValueError(
+                f"the layer {module} ran twice in one forward pass: layer_statistics needs each "
+                "Linear layer to run once (give a shared layer's uses their own layers)"
+            )
+        act = None
+        for later, later_out in events[index + 1 :]:
+            if isinstance(later, nn.Linear):
+                break
+            if isinstance(later, _ACTIVATION_TYPES):
+                act = later_out.detach()
+                break
+        found[module] = (out, act)
+    never = [f"layer {i + 1} ({m})" for i, m in enumerate(linears) if m not in found]
+    if never:
+        raise ValueError(
+            f"{', '.join(never)} never ran in the forward pass: remove it from the model, or "
+            "inspect the model that uses it"
+        )
+    hidden_without_activation = [i + 1 for i, m in enumerate(linears[:-1]) if found[m][1] is None]
+    if hidden_without_activation and len(hidden_without_activation) == len(linears) - 1:
+        raise ValueError(
+            "no activation module (nn.ReLU, nn.Tanh, ...) runs after the hidden Linear layers "
+            f"{hidden_without_activation}: layer_statistics reads activations from modules, so "
+            "write the activation as a module (self.act = nn.ReLU()) rather than F.relu"
+        )
+    return found
+
+
+def _check_loss_fits(loss_fn: nn.Module, logits: torch.Tensor) -> None:
+    """Refuse a loss that is identically zero for these outputs (its gradients would be zero)."""
+    if isinstance(loss_fn, nn.CrossEntropyLoss) and logits.ndim == 2 and logits.shape[1] == 1:
+        raise ValueError(
+            "the model has one output, and CrossEntropyLoss over one class is always 0, so every "
+            "gradient would look vanished: pass loss_fn=nn.BCEWithLogitsLoss() with float "
+            "targets of shape (N, 1), or give the model one output per class"
+        )
 
 
 def layer_statistics(
@@ -35,7 +129,9 @@ def layer_statistics(
     (mean, standard deviation, fraction of units that are zero for every example: dead ReLUs),
     the root mean square of the loss's gradient with respect to the layer's output (the signal
     backpropagation sends into the layer) and of the gradient of its weights. The model's
-    gradients are cleared afterwards; its weights and mode are not changed.
+    gradients are cleared afterwards; its weights, buffers (BatchNorm's running statistics) and
+    mode are not changed. Each Linear layer must run once per forward pass, and activations must
+    be modules (``nn.ReLU()``, not ``F.relu``); anything else is refused with what to change.
     Introduced in lesson 07.
 
     Parameters
@@ -61,34 +157,13 @@ def layer_statistics(
         raise ValueError("the model has no nn.Linear layers to inspect")
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)}: one target per example")
+    if len(X) == 0:
+        raise ValueError("X is empty: pass a batch of examples (a few hundred show the spread)")
     loss_fn = loss_fn if loss_fn is not None else nn.CrossEntropyLoss()
-    outputs: list[torch.Tensor] = []
-    activations: list[torch.Tensor] = []
-
-    def keep_output(_module: nn.Module, _inputs: Any, out: torch.Tensor) -> None:
-        out.retain_grad()
-        outputs.append(out)
-
-    def keep_activation(_module: nn.Module, _inputs: Any, out: torch.Tensor) -> None:
-        activations.append(out.detach())
-
-    handles = [m.register_forward_hook(keep_output) for m in linears]
-    handles += [
-        m.register_forward_hook(keep_activation)
-        for m in model.modules()
-        if isinstance(m, _ACTIVATION_TYPES)
-    ]
-    device = next(model.parameters()).device
-    try:
-        model.zero_grad()
-        loss = loss_fn(model(X.to(device)), y.to(device))
-        loss.backward()
-    finally:
-        for handle in handles:
-            handle.remove()
+    events = _forward_and_backward(model, loss_fn, X, y, linears)
     stats = []
-    for i, (linear, out) in enumerate(zip(linears, outputs, strict=True)):
-        act = activations[i] if i < len(activations) else None
+    for i, linear in enumerate(linears):
+        out, act = events[linear]
         stats.append(
             {
                 "layer": i + 1,
@@ -99,7 +174,9 @@ def layer_statistics(
                 if act is not None
                 else math.nan,
                 "grad_rms": _rms(out.grad) if out.grad is not None else math.nan,
-                "weight_grad_rms": _rms(linear.weight.grad),
+                "weight_grad_rms": _rms(linear.weight.grad)
+                if linear.weight.grad is not None
+                else math.nan,  # a frozen layer has no weight gradient
             }
         )
     model.zero_grad()

@@ -94,3 +94,106 @@ def test_plot_layer_statistics(batch) -> None:
     assert axes[1].get_yscale() == "linear"  # a fraction stays on a linear axis
     assert axes[2].get_xlabel() == "layer" and "gradient" in axes[2].get_ylabel()
     plt.close(fig)
+
+
+# --- layer_statistics under odd models and calls: the right numbers or a clear refusal ----------
+
+
+def small_batch() -> tuple[torch.Tensor, torch.Tensor]:
+    gen = torch.Generator().manual_seed(0)
+    return torch.randn(32, 6, generator=gen), torch.randint(0, 3, (32,), generator=gen)
+
+
+def test_batchnorm_running_statistics_are_left_as_they_were() -> None:
+    model = mlp.MLP(6, [8, 8], 3, norm="batch")
+    model.train()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    mlp.layer_statistics(model, *small_batch())
+    after = model.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before), "the docstring promises this"
+    assert model.training
+
+
+def test_each_layer_gets_the_activation_that_follows_it() -> None:
+    # an ELU after the first layer, a ReLU after the second: pairing by position swapped them
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 8), nn.ELU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3))
+    with torch.no_grad():
+        model[2].bias.fill_(-100.0)  # every ReLU unit of layer 2 dead
+    stats = mlp.layer_statistics(model, *small_batch())
+    assert stats[0]["dead_fraction"] == 0.0  # ELU is never exactly zero
+    assert stats[1]["dead_fraction"] == 1.0
+    assert stats[0]["act_mean"] < 0 or stats[0]["act_std"] > 0
+
+
+def test_functional_activations_are_refused_with_what_to_write() -> None:
+    class Functional(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.a, self.b = nn.Linear(6, 8), nn.Linear(8, 3)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.b(nn.functional.relu(self.a(x)))
+
+    with pytest.raises(ValueError, match="rather than F.relu"):
+        mlp.layer_statistics(Functional(), *small_batch())
+
+
+def test_an_empty_batch_is_refused_not_reported_as_all_dead() -> None:
+    with pytest.raises(ValueError, match="X is empty"):
+        mlp.layer_statistics(mlp.MLP(6, [8], 3), torch.zeros(0, 6), torch.zeros(0).long())
+
+
+def test_one_output_under_cross_entropy_is_refused_not_shown_as_vanished() -> None:
+    X, _ = small_batch()
+    with pytest.raises(ValueError, match="BCEWithLogitsLoss"):
+        mlp.layer_statistics(mlp.MLP(6, [8], 1), X, torch.zeros(32).long())
+    stats = mlp.layer_statistics(
+        mlp.MLP(6, [8], 1), X, torch.ones(32, 1), loss_fn=nn.BCEWithLogitsLoss()
+    )
+    assert stats[-1]["weight_grad_rms"] > 0
+
+
+def test_it_works_under_no_grad_and_with_a_frozen_first_layer() -> None:
+    model = mlp.MLP(6, [8, 8], 3)
+    with torch.no_grad():
+        stats = mlp.layer_statistics(model, *small_batch())
+    assert stats[0]["weight_grad_rms"] > 0
+    first = next(m for m in model.modules() if isinstance(m, nn.Linear))
+    first.weight.requires_grad_(False)
+    first.bias.requires_grad_(False)
+    stats = mlp.layer_statistics(model, *small_batch())
+    assert math.isnan(stats[0]["weight_grad_rms"]) and stats[-1]["weight_grad_rms"] > 0
+
+
+def test_a_layer_used_twice_or_never_is_refused() -> None:
+    shared = nn.Linear(8, 8)
+
+    class Twice(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.first, self.shared, self.act, self.out = (
+                nn.Linear(6, 8),
+                shared,
+                nn.ReLU(),
+                nn.Linear(8, 3),
+            )
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            h = self.act(self.first(x))
+            return self.out(self.act(self.shared(self.act(self.shared(h)))))
+
+    with pytest.raises(ValueError, match="ran twice"):
+        mlp.layer_statistics(Twice(), *small_batch())
+
+    class Unused(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.a, self.act, self.b = nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 3)
+            self.spare = nn.Linear(3, 3)  # built, never called
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.b(self.act(self.a(x)))
+
+    with pytest.raises(ValueError, match="never ran"):
+        mlp.layer_statistics(Unused(), *small_batch())
