@@ -191,6 +191,14 @@ def check_task(
             f"{what} X has dtype {X.dtype}; models need floating-point inputs. "
             "Convert with X.float() (and scale images to [0, 1], e.g. flatten_images(X))."
         )
+    for name, values in ((f"{what} X", X), (f"{what} y", y)):
+        if values.is_floating_point() and not bool(torch.isfinite(values).all()):
+            rows = (~torch.isfinite(values.reshape(len(values), -1))).any(dim=1).nonzero()
+            raise ValueError(
+                f"{name} holds NaN or infinite values in {len(rows)} row(s), the first at row "
+                f"{int(rows[0])}: no learning rate can train on them. Drop those rows or fill "
+                "them (e.g. sklearn.impute.SimpleImputer) before training"
+            )
     if class_indices and not (y.is_floating_point() and y.ndim == 2):
         validate_labels(y, _output_size(model, X, what), f"{what} y")
 

@@ -65,7 +65,9 @@ def lr_range_test(
 
     The learning rate grows exponentially from ``min_lr`` to ``max_lr`` over ``steps`` minibatch
     steps (cycling through the data as needed); the test stops early once the smoothed loss
-    exceeds ``diverge_factor`` times its lowest value. Introduced in lesson 08.
+    exceeds its lowest value by ``diverge_factor - 1`` times that value's size (for a positive
+    loss: ``diverge_factor`` times the lowest value). The data, labels and settings are checked
+    like :func:`~mlpcourse.training.fit`'s. Introduced in lesson 08.
 
     Parameters
     ----------
@@ -86,7 +88,8 @@ def lr_range_test(
     smoothing : float, default 0.9
         Weight of the past in the loss's moving average, in [0, 1).
     diverge_factor : float, default 4.0
-        Stop once the smoothed loss exceeds this times its minimum.
+        Stop once the smoothed loss exceeds its minimum by ``diverge_factor - 1`` times the
+        minimum's size (more than 1).
     seed : int, default 0
         Seeds the order of the batches.
 
@@ -95,10 +98,22 @@ def lr_range_test(
     LRRangeTest
         The learning rates, smoothed losses and the suggested rate.
     """
+    if isinstance(make_optimizer, torch.optim.Optimizer) or not callable(make_optimizer):
+        raise TypeError(
+            "make_optimizer must make an optimizer for the copy the test trains, e.g. "
+            "torch.optim.SGD or lambda params, lr: torch.optim.SGD(params, lr=lr, momentum=0.9); "
+            f"got {type(make_optimizer).__name__}, which is not a factory"
+        )
     check_task(model, loss_fn, X, y, "training")
     require_batch_size(batch_size)
-    if not 0 < min_lr < max_lr:
-        raise ValueError(f"need 0 < min_lr < max_lr, got min_lr={min_lr}, max_lr={max_lr}")
+    if not (0 < min_lr < max_lr and math.isfinite(max_lr)):
+        raise ValueError(
+            f"need 0 < min_lr < max_lr, both finite, got min_lr={min_lr}, max_lr={max_lr}"
+        )
+    if not diverge_factor > 1:
+        raise ValueError(
+            f"diverge_factor must be more than 1 (the loss may rise that much), got {diverge_factor}"
+        )
     if steps < 10:
         raise ValueError(f"steps must be at least 10 to see a curve, got {steps}")
     if not 0 <= smoothing < 1:
@@ -116,6 +131,8 @@ def lr_range_test(
         for xb, yb in batches(X, y, batch_size, generator=generator):
             if step == steps:
                 break
+            if len(xb) == 1 < len(X):  # a last batch of one row (BatchNorm cannot train on it)
+                continue
             lr = min_lr * growth**step
             for group in optimizer.param_groups:
                 group["lr"] = lr
@@ -133,7 +150,7 @@ def lr_range_test(
             result.lrs.append(lr)
             result.losses.append(smoothed)
             best = min(best, smoothed)
-            if smoothed > diverge_factor * best:
+            if smoothed - best > (diverge_factor - 1) * abs(best):  # also for losses below 0
                 result.stopped_early = True
                 break
         if result.stopped_early:

@@ -24,13 +24,15 @@ def model_and_optimizer() -> tuple[MLP, torch.optim.Optimizer]:
     return model, torch.optim.Adam(model.parameters(), lr=0.05)
 
 
-def test_non_finite_validation_loss_stops_training() -> None:
+def test_non_finite_validation_inputs_are_refused_before_training() -> None:
     X, y = blobs()
     X_val = X.clone()
     X_val[0, 0] = float("inf")
     model, opt = model_and_optimizer()
-    with pytest.raises(FloatingPointError, match="validation loss became nan at epoch 1"):
+    before = [p.clone() for p in model.parameters()]
+    with pytest.raises(ValueError, match="validation X holds NaN or infinite values"):
         fit(model, nn.CrossEntropyLoss(), opt, X, y, epochs=3, val_data=(X_val, y))
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
 
 
 def test_an_optimizer_of_another_model_is_refused() -> None:
@@ -130,3 +132,50 @@ def test_one_hot_and_soft_targets_are_scored_by_their_argmax() -> None:
     history = fit(model, nn.CrossEntropyLoss(), opt, X, soft, epochs=5, val_data=(X, soft))
     assert history.val_metric[-1] == pytest.approx(accuracy(predict(model, X), y))
     assert history.val_metric[-1] > 0.5  # a real accuracy, not a broadcast comparison
+
+
+def test_nan_in_the_inputs_is_blamed_on_the_data_not_the_learning_rate() -> None:
+    X, y = blobs()
+    X[5, 1] = float("nan")
+    model, opt = model_and_optimizer()
+    with pytest.raises(
+        ValueError,
+        match=r"training X holds NaN or infinite values in 1 row\(s\), the first at row 5",
+    ):
+        fit(model, nn.CrossEntropyLoss(), opt, X, y, epochs=1)
+    target = torch.ones(len(X), 1)
+    target[3] = float("inf")
+    regression = MLP(2, [8], 1)
+    with pytest.raises(ValueError, match="training y holds NaN or infinite"):
+        fit(
+            regression,
+            nn.MSELoss(),
+            torch.optim.SGD(regression.parameters(), lr=0.1),
+            X.nan_to_num(),
+            target,
+            epochs=1,
+        )
+
+
+def test_ctrl_c_during_validation_keeps_every_list_the_same_length(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import mlpcourse.training as training
+
+    X, y = blobs()
+    model, opt = model_and_optimizer()
+    calls = {"n": 0}
+    real_evaluate = training.evaluate
+
+    def interrupted_evaluate(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second epoch is being validated
+        return real_evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(training, "evaluate", interrupted_evaluate)
+    history = fit(model, nn.CrossEntropyLoss(), opt, X, y, epochs=3, val_data=(X, y))
+    assert history.interrupted and len(history) == 1
+    lengths = {len(history.epoch), len(history.train_loss), len(history.val_loss), len(history.lr)}
+    assert lengths == {1}
+    assert history.table().count("\n") == 1  # the table and plots work on it

@@ -57,8 +57,8 @@ def test_range_test_rejects_bad_settings(kwargs: dict, message: str) -> None:
 
 def test_a_non_finite_start_is_an_error() -> None:
     X, y = blobs(60)
-    X[0, 0] = math.nan
-    with pytest.raises(FloatingPointError, match="lower min_lr"):
+    X[0, 0] = math.nan  # NaN in the inputs is the data's fault, not the learning rate's
+    with pytest.raises(ValueError, match="NaN or infinite values in 1 row"):
         mlp.lr_range_test(
             mlp.MLP(4, [8], 3),
             nn.CrossEntropyLoss(),
@@ -68,3 +68,79 @@ def test_a_non_finite_start_is_an_error() -> None:
             batch_size=60,
             steps=10,
         )
+
+    class Infinite(nn.Module):  # a loss that is not finite from the first step on
+        def forward(self, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+            return nn.functional.cross_entropy(logits, y) * math.inf
+
+    with pytest.raises(FloatingPointError, match="lower min_lr"):
+        mlp.lr_range_test(
+            mlp.MLP(4, [8], 3), Infinite(), torch.optim.SGD, X.nan_to_num(), y, steps=10
+        )
+
+
+# --- bad input: every case a clear error, never a hang or a silent early stop -------------------
+
+
+def test_empty_data_is_an_error_not_a_hang() -> None:
+    with pytest.raises(ValueError, match="empty"):
+        mlp.lr_range_test(
+            mlp.MLP(4, [8], 3),
+            nn.CrossEntropyLoss(),
+            torch.optim.SGD,
+            torch.zeros(0, 4),
+            torch.zeros(0, dtype=torch.long),
+        )
+
+
+def test_a_loss_below_zero_does_not_stop_the_test_at_once() -> None:
+    class Shifted(nn.Module):  # cross entropy minus 10: the same curve, below zero
+        def forward(self, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+            return nn.functional.cross_entropy(logits, y) - 10.0
+
+    X, y = blobs()
+    torch.manual_seed(0)
+    shifted = mlp.lr_range_test(mlp.MLP(4, [16], 3), Shifted(), torch.optim.SGD, X, y, max_lr=1.0)
+    assert len(shifted.lrs) == 200 and not shifted.stopped_early
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"diverge_factor": 0.5}, "more than 1"),
+        ({"max_lr": math.inf}, "both finite"),
+        ({"batch_size": 0}, "positive integer"),
+    ],
+)
+def test_settings_that_cannot_work_are_refused(kwargs: dict, message: str) -> None:
+    X, y = blobs(60)
+    with pytest.raises(ValueError, match=message):
+        mlp.lr_range_test(
+            mlp.MLP(4, [8], 3), nn.CrossEntropyLoss(), torch.optim.SGD, X, y, **kwargs
+        )
+
+
+def test_it_checks_its_data_like_fit() -> None:
+    X, y = blobs(60)
+    model = mlp.MLP(4, [8], 3)
+    with pytest.raises(TypeError, match="torch.as_tensor"):
+        mlp.lr_range_test(model, nn.CrossEntropyLoss(), torch.optim.SGD, X.numpy(), y)
+    with pytest.raises(ValueError, match="LabelEncoder"):
+        mlp.lr_range_test(model, nn.CrossEntropyLoss(), torch.optim.SGD, X, y + 1)
+    with pytest.raises(TypeError, match="not a factory"):
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        mlp.lr_range_test(model, nn.CrossEntropyLoss(), optimizer, X, y)
+
+
+def test_a_last_batch_of_one_row_does_not_break_batchnorm() -> None:
+    X, y = blobs(61)  # batches of 30: 30, 30 and 1
+    result = mlp.lr_range_test(
+        mlp.MLP(4, [8], 3, norm="batch"),
+        nn.CrossEntropyLoss(),
+        torch.optim.SGD,
+        X,
+        y,
+        batch_size=30,
+        steps=12,
+    )
+    assert len(result.lrs) == 12
