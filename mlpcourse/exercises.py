@@ -63,6 +63,16 @@ def _compare(got: torch.Tensor, expected: torch.Tensor, name: str, case: str, hi
         )
 
 
+def _require_function(fn: Any, check: str, example: str) -> None:
+    """Fail with advice unless ``fn`` is a function (not its result, not a class)."""
+    if isinstance(fn, type) or not callable(fn):
+        what = "a class" if isinstance(fn, type) else f"a {type(fn).__name__}"
+        raise AssertionError(
+            f"{check} takes your function itself and calls it on its own inputs, but got {what}. "
+            f"Pass the function without calling it: {check}({example}), not {check}({example}(x))."
+        )
+
+
 def _passed(message: str) -> None:
     print(f"\u2713 {message}")
 
@@ -83,12 +93,15 @@ def check_softmax(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
     None
         It prints a short "passed" line; a wrong answer raises ``AssertionError`` with a hint.
     """
+    _require_function(fn, "check_softmax", "softmax")
     g = _generator(0)
     cases = {
         "random logits of shape (5, 10)": torch.randn(5, 10, generator=g),
         "one row, shape (1, 3)": torch.randn(1, 3, generator=g),
         "large logits (x 50)": 50 * torch.randn(4, 6, generator=g),
         "the row [1000, 0, -1000]": torch.tensor([[1000.0, 0.0, -1000.0]]),
+        # a batch-wide maximum instead of each row's turns the second row into 0 / 0
+        "rows of very different sizes": torch.tensor([[1000.0, 999.0, 998.0], [0.0, -1.0, -2.0]]),
     }
     for case, logits in cases.items():
         expected = torch.softmax(logits.to(torch.float64), dim=1)
@@ -97,6 +110,11 @@ def check_softmax(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
             hint = (
                 "exp overflows for large inputs (float32 exp(x) is inf above 88.7): subtract "
                 "each row's maximum before exp; the result does not change."
+            )
+        if "different sizes" in case:
+            hint = (
+                "Subtract each row's own maximum (x.max(dim=1, keepdim=True)), not the largest "
+                "value of the whole batch: a row far below it underflows to 0 / 0."
             )
         got = _as_tensor(fn(logits.clone()), "your softmax")
         _compare(got, expected, "your softmax", case, hint)
@@ -118,6 +136,7 @@ def check_relu(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
     None
         It prints a short "passed" line; a wrong answer raises ``AssertionError`` with a hint.
     """
+    _require_function(fn, "check_relu", "relu")
     g = _generator(1)
     cases = {
         "random values of shape (4, 7)": torch.randn(4, 7, generator=g),
@@ -155,6 +174,7 @@ def check_cross_entropy(
     None
         It prints a short "passed" line; a wrong answer raises ``AssertionError`` with a hint.
     """
+    _require_function(fn, "check_cross_entropy", "cross_entropy")
     g = _generator(2)
     logits_cases = {
         "random logits (8 examples, 10 classes)": torch.randn(8, 10, generator=g),
@@ -204,6 +224,7 @@ def check_accuracy(fn: Callable[[torch.Tensor, torch.Tensor], Any]) -> None:
     None
         It prints a short "passed" line; a wrong answer raises ``AssertionError`` with a hint.
     """
+    _require_function(fn, "check_accuracy", "accuracy")
     g = _generator(3)
     cases = {}
     for n, k in [(50, 10), (7, 3), (1, 4)]:
@@ -245,8 +266,19 @@ def check_mlp_shapes(
     None
         It prints a short "passed" line; a wrong answer raises ``AssertionError`` with a hint.
     """
+    if isinstance(model, type):
+        raise AssertionError(
+            f"check_mlp_shapes takes a model, but got the class {model.__name__}: build one "
+            f"first, check_mlp_shapes({model.__name__}(...))."
+        )
+    if not isinstance(model, nn.Module):
+        raise AssertionError(
+            f"check_mlp_shapes takes an nn.Module, got a {type(model).__name__}. Pass your model "
+            "itself (not its output, not a list of layers: wrap those in nn.Sequential)."
+        )
     g = _generator(4)
-    x = torch.randn(batch_size, in_features, generator=g)
+    dtype = next((p.dtype for p in model.parameters() if p.is_floating_point()), torch.float32)
+    x = torch.randn(batch_size, in_features, generator=g).to(dtype)  # float64 models too
     try:
         out = predict(model, x)  # eval mode, no gradients, on the model's device; mode restored
     except RuntimeError as err:

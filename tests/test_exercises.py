@@ -111,3 +111,53 @@ def test_mlp_shapes() -> None:
         check_mlp_shapes(nn.Sequential(nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 5)))
     with pytest.raises(AssertionError, match="first"):
         check_mlp_shapes(nn.Sequential(nn.Linear(100, 10)))
+
+
+# --- answers that used to pass wrongly, or fail with Python's error instead of advice ----------
+
+
+def batch_max_softmax(x: torch.Tensor) -> torch.Tensor:
+    z = torch.exp(x - x.max())  # the batch's maximum, not each row's
+    return z / z.sum(dim=1, keepdim=True)
+
+
+def test_a_softmax_shifted_by_the_batch_maximum_fails_with_its_own_hint() -> None:
+    with pytest.raises(AssertionError, match="each row's own maximum"):
+        check_softmax(batch_max_softmax)
+
+
+@pytest.mark.parametrize(
+    ("check", "name"),
+    [
+        (check_softmax, "softmax"),
+        (check_relu, "relu"),
+        (check_cross_entropy, "cross_entropy"),
+        (check_accuracy, "accuracy"),
+    ],
+)
+def test_passing_a_result_instead_of_the_function_gets_advice(check, name: str) -> None:
+    with pytest.raises(
+        AssertionError, match=rf"Pass the function without calling it: check_{name}\({name}\)"
+    ):
+        check(torch.zeros(2, 3))  # e.g. check_softmax(softmax(x))
+
+
+def test_passing_the_class_instead_of_a_model_gets_advice() -> None:
+    class MyMLP(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = nn.Sequential(nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.net(x)
+
+    with pytest.raises(AssertionError, match=r"build one first, check_mlp_shapes\(MyMLP\(...\)\)"):
+        check_mlp_shapes(MyMLP)
+    with pytest.raises(AssertionError, match="takes an nn.Module"):
+        check_mlp_shapes([nn.Linear(784, 10)])
+
+
+def test_a_correct_float64_model_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    model = nn.Sequential(nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10)).double()
+    check_mlp_shapes(model)
+    assert "\u2713" in capsys.readouterr().out
