@@ -95,6 +95,11 @@ def plot_histories(
     Figure
         The matplotlib figure.
     """
+    if not histories:
+        raise ValueError(
+            "plot_histories got no runs: pass a dict such as {'lr 0.1': history_a, 'lr 0.3': "
+            "history_b}"
+        )
     fig, ax = _new_ax(ax, (7, 4.2))
     for name, history in histories.items():
         values = getattr(history, key)
@@ -255,6 +260,13 @@ def plot_layer_statistics(
         "grad_rms": "gradient RMS at the layer's output",
         "weight_grad_rms": "weight-gradient RMS",
     }
+    if not keys:
+        raise ValueError(f"keys is empty: name at least one of {sorted(labels)}")
+    if not runs:
+        raise ValueError("runs is empty: pass a dict of name -> what layer_statistics returned")
+    unknown = [k for k in keys if k not in labels]
+    if unknown:
+        raise ValueError(f"unknown keys {unknown}: layer_statistics records {sorted(labels)}")
     ncols = min(len(keys), 2)
     nrows = -(-len(keys) // ncols)
     fig, grid = plt.subplots(nrows, ncols, figsize=(5.6 * ncols, 3.6 * nrows), squeeze=False)

@@ -390,3 +390,14 @@ def test_a_new_data_set_is_a_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         download.fetch_verified(spec)
     assert "SHA-256" in str(err.value) and "pip install table-package" in str(err.value)
     assert "download=True" not in str(err.value), "no mirrors: no advice to download"
+
+
+def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the XDG Base Directory specification: relative paths are invalid and must be ignored
+    from mlpcourse.data.download import cache_dir
+    from mlpcourse.data.fashion_mnist import FASHION_MNIST_SPEC
+
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert cache_dir(FASHION_MNIST_SPEC) == Path.home() / ".cache/mlpcourse/fashion-mnist"
+    monkeypatch.setenv("XDG_CACHE_HOME", "/abs/cache")
+    assert cache_dir(FASHION_MNIST_SPEC) == Path("/abs/cache/mlpcourse/fashion-mnist")

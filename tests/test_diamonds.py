@@ -151,3 +151,16 @@ def test_the_unknown_vectors_leave_known_rows_unchanged() -> None:
     vectors = [model.embeddings[0](rows[:, 1].long()), model.embeddings[1](rows[:, 2].long())]
     expected = model.mlp(torch.cat([numeric, *vectors], dim=1))
     assert torch.equal(model(rows), expected)
+
+
+def test_a_changed_table_names_the_versions_that_ship_the_right_one(
+    no_other_copies: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+
+    shipped = no_other_copies / "old-install"
+    shipped.mkdir()
+    (shipped / "diamonds.csv.gz").write_bytes(gzip.compress(b"carat,cut\n0.2,Ideal\n"))
+    monkeypatch.setattr(diamonds, "_package_data_dir", lambda: shipped)
+    with pytest.raises(mlp.DataNotFoundError, match="every version since 0.4.0"):
+        mlp.load_diamonds()

@@ -263,3 +263,24 @@ def test_residual_plot_shows_true_minus_predicted_against_prediction() -> None:
         plot_residuals([1, 2, 3], [1, 2])
     with pytest.raises(ValueError, match="empty"):
         plot_residuals([], [])
+
+
+# --- figures of nothing are refused with what to pass ------------------------------------------
+
+
+def test_plot_histories_of_no_runs_is_an_error() -> None:
+    import mlpcourse as mlp
+
+    with pytest.raises(ValueError, match="got no runs"):
+        mlp.plot_histories({})
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"), [((), "keys is empty"), (("act_sdt",), r"unknown keys \['act_sdt'\]")]
+)
+def test_plot_layer_statistics_refuses_empty_or_unknown_keys(keys: tuple, message: str) -> None:
+    import mlpcourse as mlp
+
+    stats = mlp.layer_statistics(mlp.MLP(4, [8], 3), torch.randn(16, 4), torch.randint(0, 3, (16,)))
+    with pytest.raises(ValueError, match=message):
+        mlp.plot_layer_statistics({"run": stats}, keys=keys)

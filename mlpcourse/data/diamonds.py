@@ -32,8 +32,9 @@ DIAMONDS_SPEC = DatasetSpec(
     # the SHA-256 and size of the decompressed CSV
     sha256={"diamonds.csv.gz": "9574730b03aba241d899c4a97511c5061b19358fab89510774fb6c24168345c4"},
     install_hint=(
-        "reinstall the course package: pip install --force-reinstall mlpcourse "
-        "(it ships the table as mlpcourse/data/diamonds.csv.gz)"
+        "reinstall the course package, whose every version since 0.4.0 ships this table as "
+        "mlpcourse/data/diamonds.csv.gz: pip install --force-reinstall mlpcourse (a copy of "
+        "your own must be ggplot2's diamonds.csv, 53,940 rows, byte for byte, gzip-compressed)"
     ),
     expected_sizes={"diamonds.csv.gz": 2772143},
 )

@@ -92,10 +92,13 @@ def cache_dir(spec: DatasetSpec) -> Path:
     Returns
     -------
     Path
-        ``$XDG_CACHE_HOME/mlpcourse/<cache_name>`` (``~/.cache`` when the variable is unset).
+        ``$XDG_CACHE_HOME/mlpcourse/<cache_name>`` (``~/.cache`` when the variable is unset or,
+        as the XDG specification says, not an absolute path).
     """
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "mlpcourse" / spec.cache_name
+    configured = os.environ.get("XDG_CACHE_HOME")
+    # the XDG Base Directory specification: a relative path is invalid and must be ignored
+    base = Path(configured) if configured and Path(configured).is_absolute() else None
+    return (base or Path.home() / ".cache") / "mlpcourse" / spec.cache_name
 
 
 def data_search_path(spec: DatasetSpec, root: str | os.PathLike[str] | None = None) -> list[Path]:
