@@ -49,3 +49,13 @@ def test_outputs_are_checked_before_any_work(tmp_path: Path, make, name: str, me
     with pytest.raises(ValueError, match=message):
         files.check_writable_file(tmp_path / name, "--out")
     assert files.check_writable_file(tmp_path / "new" / "out.json", "--out").name == "out.json"
+
+
+def test_it_is_the_only_atomic_writer_in_the_package() -> None:
+    package = Path(files.__file__).parent
+    writers = [
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if p.name != "files.py" and ("mkstemp" in p.read_text() or "os.replace" in p.read_text())
+    ]
+    assert writers == [], f"write through mlpcourse.files.atomic_writer instead: {writers}"

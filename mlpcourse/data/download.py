@@ -22,13 +22,14 @@ import hashlib
 import http.client
 import io
 import os
-import tempfile
 import time
 import urllib.error
 import urllib.request
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from mlpcourse.files import FolderNotWritableError, atomic_writer
 
 __all__ = [
     "DataNotFoundError",
@@ -245,26 +246,28 @@ def _download(filename: str, spec: DatasetSpec, dest_dir: Path) -> tuple[bytes |
     for mirror in mirrors(spec):
         url = mirror + filename
         try:
-            fd, tmp_name = tempfile.mkstemp(prefix=filename + ".", suffix=".part", dir=dest_dir)
-        except OSError as err:
-            raise _CacheNotWritable(f"cannot write in the cache folder {dest_dir} ({err})") from err
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as out:
+            # the one atomic writer: only a verified file gets the real name, nothing half-written
+            # stays behind, whatever goes wrong
+            with atomic_writer(dest_dir / filename, suffix=".part") as out:
                 _fetch_to(url, out, max_bytes)
-            raw, problem = read_verified(tmp, spec, filename)
-            if raw is None:
-                problems.append(f"{url}: {problem}")
-                continue
-            os.replace(tmp, dest_dir / filename)  # only a verified file gets the real name
+                out.flush()
+                raw, problem = read_verified(Path(out.name), spec, filename)
+                if raw is None:
+                    raise _Unverified(problem or "unreadable")
             return raw, ""
+        except FolderNotWritableError as err:
+            raise _CacheNotWritable(f"cannot write in the cache folder {dest_dir} ({err})") from err
+        except _Unverified as err:
+            problems.append(f"{url}: {err}")
         except (OSError, ValueError, http.client.HTTPException) as err:
             # OSError covers URLError, timeouts and refused connections; HTTPException covers
             # bodies cut off mid-stream (IncompleteRead) and answers that are not HTTP.
             problems.append(f"{url}: {type(err).__name__}: {err}")
-        finally:
-            tmp.unlink(missing_ok=True)
     return None, "; ".join(problems) or f"no mirrors to try (set {MIRRORS_ENV}?)"
+
+
+class _Unverified(Exception):
+    """A downloaded file that does not match its SHA-256 (or cannot be read)."""
 
 
 def _missing_data_message(
