@@ -2,7 +2,7 @@
 
 Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``models`` (MLP),
 ``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures of data and predictions), ``curves`` (training curves), ``env`` (seeds, device),
-``checks`` (argument checks with advice), ``checkpoints`` (save/load), ``files`` (atomic writes), ``diagnostics`` (per-layer statistics), ``tuning`` (learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
+``checks`` (argument checks with advice), ``compare`` (paired comparisons, mean ± standard error; lessons will use it through ``mlp.`` once they compare with it), ``checkpoints`` (save/load), ``files`` (atomic writes), ``diagnostics`` (per-layer statistics), ``tuning`` (learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
 Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
 
