@@ -49,6 +49,11 @@ def require_tensor(value: object, name: str) -> None:
     raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
 
 
+def _is_positive_int(value: object) -> bool:
+    """Whether ``value`` is a whole number of at least 1 (``True`` is a bool, not a count)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
 def require_positive_int(value: object, name: str, example: int) -> None:
     """Raise a ``ValueError`` unless ``value`` is a whole number of at least 1 (``True`` is not).
 
@@ -61,7 +66,7 @@ def require_positive_int(value: object, name: str, example: int) -> None:
     example : int
         A sensible value to suggest.
     """
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not _is_positive_int(value):
         raise ValueError(
             f"{name} must be at least 1 (a whole number such as {example}), got {value!r}"
         )
@@ -75,7 +80,7 @@ def require_batch_size(batch_size: object) -> None:
     batch_size : object
         What the caller passed.
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+    if not _is_positive_int(batch_size):
         raise ValueError(
             f"batch_size must be a positive integer (at least 1) such as 64, got {batch_size!r}"
         )
