@@ -1,8 +1,8 @@
 """mlpcourse: the helpers shared by the course notebooks, used as ``import mlpcourse as mlp``.
 
 Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``models`` (MLP),
-``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures of data and predictions), ``curves`` (training curves), ``env`` (seeds, device),
-``checks`` (argument checks with advice), ``compare`` (paired comparisons, mean ± standard error; lessons will use it through ``mlp.`` once they compare with it), ``checkpoints`` (save/load), ``files`` (atomic writes), ``diagnostics`` (per-layer statistics), ``tuning`` (learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
+``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures of data and predictions), ``curves`` (training curves), ``layer_plots`` (figures of per-layer diagnostics), ``env`` (seeds, device),
+``checks`` (argument checks with advice), ``compare`` (paired comparisons, mean ± standard error), ``checkpoints`` (save/load), ``files`` (atomic writes), ``diagnostics`` (per-layer statistics, update-to-weight ratios, similarity between examples), ``tuning`` (learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
 Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
 
@@ -10,10 +10,10 @@ from importlib import metadata as _metadata
 
 from mlpcourse.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from mlpcourse.checks import validate_labels
+from mlpcourse.compare import compare_paired, compare_seeds, mean_se
 from mlpcourse.curves import (
     plot_histories,
     plot_history,
-    plot_layer_statistics,
     plot_lr_range_test,
     plot_small_multiples,
     plot_sweep,
@@ -31,7 +31,7 @@ from mlpcourse.data import (
     student_pass_probability,
     train_val_split,
 )
-from mlpcourse.diagnostics import layer_statistics
+from mlpcourse.diagnostics import example_similarity, layer_statistics, update_ratios
 from mlpcourse.env import environment_summary, get_device, native_stderr_silenced, set_seed
 from mlpcourse.evaluation import (
     accuracy,
@@ -47,6 +47,7 @@ from mlpcourse.exercises import (
     check_relu,
     check_softmax,
 )
+from mlpcourse.layer_plots import plot_layer_statistics, plot_per_layer, plot_update_ratios
 from mlpcourse.models import MLP, Residual, TabularMLP, count_parameters, init_weights
 from mlpcourse.plotting import (
     plot_confusion_matrix,
@@ -82,10 +83,13 @@ __all__ = [
     "check_mlp_shapes",
     "check_relu",
     "check_softmax",
+    "compare_paired",
+    "compare_seeds",
     "confusion_matrix",
     "count_parameters",
     "environment_summary",
     "evaluate",
+    "example_similarity",
     "fit",
     "flatten_images",
     "get_device",
@@ -97,6 +101,7 @@ __all__ = [
     "lr_range_test",
     "make_moons_split",
     "make_students",
+    "mean_se",
     "native_stderr_silenced",
     "plot_confusion_matrix",
     "plot_decision_boundary",
@@ -106,14 +111,17 @@ __all__ = [
     "plot_layer_statistics",
     "plot_lr_range_test",
     "plot_parity",
+    "plot_per_layer",
     "plot_residuals",
     "plot_weight_images",
     "plot_small_multiples",
     "plot_sweep",
+    "plot_update_ratios",
     "predict",
     "save_checkpoint",
     "set_seed",
     "student_pass_probability",
     "train_val_split",
+    "update_ratios",
     "validate_labels",
 ]

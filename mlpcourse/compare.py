@@ -99,6 +99,8 @@ def mean_se(values: Sequence[float], ddof: int = 1) -> MeanSE:
         Delta degrees of freedom of the sd: 1 for the sample standard deviation (the usual
         choice for a few runs), 0 for the population one.
 
+    Introduced in lesson 07.
+
     Returns
     -------
     MeanSE
@@ -126,6 +128,8 @@ def compare_paired(
     ``sqrt((b + c) - (b - c)**2 / n) / n``, where ``b`` points only A gets right and ``c`` only B:
     the points both get right or both get wrong say nothing about which model is better. It is
     usually far smaller than one accuracy's own standard error.
+
+    Introduced in lesson 08.
 
     Parameters
     ----------
@@ -174,6 +178,7 @@ def compare_seeds(
 
     ``scores_a[i]`` and ``scores_b[i]`` must come from the same seed (same split, same start),
     so the differences pair them; their mean's standard error is ``sd(differences) / sqrt(k)``.
+    Introduced in lesson 07.
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """Curves of training: what happens while a network learns.
 
-Losses and metrics per epoch, runs against a baseline over seeds, per-layer statistics of a deep
-network, the learning-rate range test. Every function draws on a new figure (or the ``ax`` given) and returns the matplotlib Figure.
+Losses and metrics per epoch, runs against a baseline over seeds, the learning-rate range test
+(what happens inside the network, layer by layer, is drawn by ``layer_plots``). Every function draws on a new figure (or the ``ax`` given) and returns the matplotlib Figure.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from mlpcourse.training import History
 __all__ = [
     "plot_histories",
     "plot_history",
-    "plot_layer_statistics",
     "plot_lr_range_test",
     "plot_small_multiples",
     "plot_sweep",
@@ -225,64 +224,6 @@ def plot_small_multiples(
         spare.legend(handles, labels, loc="center", fontsize="small", title=f"curves{band}")
     else:
         axes.flat[0].legend(handles, labels, fontsize="x-small")
-    fig.tight_layout()
-    return fig
-
-
-def plot_layer_statistics(
-    runs: Mapping[str, Sequence[Mapping[str, Any]]],
-    keys: Sequence[str] = ("act_std", "grad_rms"),
-    log: bool = True,
-) -> Figure:
-    """Draw per-layer statistics (from :func:`mlpcourse.layer_statistics`), one line per run.
-
-    Introduced in lesson 07.
-
-    Parameters
-    ----------
-    runs : mapping of str to list of dict
-        Run name -> its per-layer statistics.
-    keys : sequence of str, default ("act_std", "grad_rms")
-        The statistics to draw, one panel each.
-    log : bool, default True
-        A logarithmic y axis for the statistics that span orders of magnitude in deep networks
-        (standard deviations and gradient sizes; means and fractions stay linear).
-
-    Returns
-    -------
-    Figure
-        The matplotlib figure.
-    """
-    labels = {
-        "act_mean": "activation mean",
-        "act_std": "activation std",
-        "dead_fraction": "fraction of dead units",
-        "grad_rms": "gradient RMS at the layer's output",
-        "weight_grad_rms": "weight-gradient RMS",
-    }
-    if not keys:
-        raise ValueError(f"keys is empty: name at least one of {sorted(labels)}")
-    if not runs:
-        raise ValueError("runs is empty: pass a dict of name -> what layer_statistics returned")
-    unknown = [k for k in keys if k not in labels]
-    if unknown:
-        raise ValueError(f"unknown keys {unknown}: layer_statistics records {sorted(labels)}")
-    ncols = min(len(keys), 2)
-    nrows = -(-len(keys) // ncols)
-    fig, grid = plt.subplots(nrows, ncols, figsize=(5.6 * ncols, 3.6 * nrows), squeeze=False)
-    axes = [list(grid.flat)]
-    for ax in axes[0][len(keys) :]:
-        ax.set_visible(False)
-    for ax, key in zip(axes[0], keys, strict=False):
-        for name, stats in runs.items():
-            layers = [row["layer"] for row in stats if not np.isnan(row[key])]
-            values = [row[key] for row in stats if not np.isnan(row[key])]
-            ax.plot(layers, values, marker="o", ms=3, label=name)
-        ax.set(xlabel="layer", ylabel=labels.get(key, key), title=labels.get(key, key))
-        if log and key in ("act_std", "grad_rms", "weight_grad_rms"):
-            ax.set_yscale("log")
-        ax.grid(alpha=0.3)
-    axes[0][0].legend(fontsize="small")
     fig.tight_layout()
     return fig
 

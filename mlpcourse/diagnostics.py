@@ -1,7 +1,11 @@
 """Diagnostics: what happens inside a network, layer by layer (activations and gradients).
 
 Used to see vanishing and exploding signals in deep networks: forward hooks record each hidden
-activation and each Linear layer's output, one backward pass fills in the gradients.
+activation and each Linear layer's output, one backward pass fills in the gradients
+(:func:`layer_statistics`). :func:`update_ratios` measures how far each training step moves each
+layer's weights, relative to their size; :func:`example_similarity` how alike the representations
+of different examples are, layer by layer (a network whose examples all look alike cannot tell
+them apart).
 """
 
 from __future__ import annotations
@@ -12,9 +16,15 @@ from typing import Any
 import torch
 from torch import nn
 
+from mlpcourse.checks import (
+    check_optimizer,
+    require_batch_size,
+    require_positive_int,
+    require_tensor,
+)
 from mlpcourse.models import ACTIVATIONS
 
-__all__ = ["layer_statistics"]
+__all__ = ["example_similarity", "layer_statistics", "update_ratios"]
 
 # the course's activations and the other element-wise ones torch.nn offers
 _ACTIVATION_TYPES = tuple(ACTIVATIONS.values()) + (
@@ -181,3 +191,129 @@ def layer_statistics(
         )
     model.zero_grad()
     return stats
+
+
+def _linear_layers(model: nn.Module) -> list[nn.Linear]:
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if not linears:
+        raise ValueError("the model has no nn.Linear layers to inspect")
+    return linears
+
+
+def example_similarity(model: nn.Module, X: torch.Tensor) -> list[float]:
+    """Return, per Linear layer, the mean cosine similarity between different examples' outputs.
+
+    1.0 means every example reaches that layer as the same vector (up to scale): the layers
+    above can no longer tell them apart, and at the output layer every example gets the same
+    prediction. The model's weights, buffers and mode are left as they were. Introduced in lesson 07.
+
+    Parameters
+    ----------
+    model : nn.Module
+        The network (its ``nn.Linear`` layers are found in order).
+    X : torch.Tensor
+        A batch of at least 2 inputs (a few hundred give a stable mean).
+
+    Returns
+    -------
+    list of float
+        One number per Linear layer, from the first to the output layer, each in [-1, 1]; an
+        output that is zero for an example counts as similarity 0 for its pairs.
+    """
+    linears = _linear_layers(model)
+    require_tensor(X, "X")
+    if len(X) < 2:
+        raise ValueError(
+            f"X has {len(X)} example(s): a similarity between examples needs 2 or more"
+        )
+    outputs: dict[nn.Linear, torch.Tensor] = {}
+
+    def record(module: nn.Module, _inputs: Any, out: torch.Tensor) -> None:
+        outputs[module] = out.detach()
+
+    handles = [m.register_forward_hook(record) for m in linears]
+    buffers = {name: b.detach().clone() for name, b in model.named_buffers()}
+    device = next(model.parameters()).device
+    try:
+        with torch.no_grad():
+            model(X.to(device))
+    finally:
+        for handle in handles:
+            handle.remove()
+        with torch.no_grad():
+            for name, b in model.named_buffers():
+                b.copy_(buffers[name])
+    n = len(X)
+    similarity = []
+    for linear in linears:
+        unit = nn.functional.normalize(outputs[linear].flatten(1).double(), dim=1)
+        gram = unit @ unit.T
+        similarity.append(((gram.sum() - gram.diagonal().sum()) / (n * (n - 1))).item())
+    return similarity
+
+
+def update_ratios(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    steps: int,
+    batch_size: int,
+    loss_fn: nn.Module | None = None,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """Train for ``steps`` steps and return each step's update-to-weight ratio per Linear layer.
+
+    The ratio is RMS(change of the layer's weights in the step) / RMS(its weights before it):
+    the fraction of itself a layer moves in one step. Karpathy's rule of thumb puts a healthy
+    value near 1e-3; far above, each step rewrites the layer; far below, it barely learns. The
+    model *is trained* by this call (its weights change), in the mode it is in. Introduced in lesson 07.
+
+    Parameters
+    ----------
+    model : nn.Module
+        The network to train.
+    optimizer : torch.optim.Optimizer
+        An optimizer over the model's parameters (its state carries on from step to step).
+    X, y : torch.Tensor
+        The training inputs and targets; each step draws a random batch of ``batch_size`` rows.
+    steps : int
+        How many steps to take (at least 1).
+    batch_size : int
+        Examples per step (at most ``len(X)``).
+    loss_fn : nn.Module, optional
+        The loss (default: ``nn.CrossEntropyLoss()``).
+    generator : torch.Generator, optional
+        Draws the batches, for a repeatable run.
+
+    Returns
+    -------
+    torch.Tensor
+        Shape (steps, number of Linear layers): row ``t`` holds step ``t + 1``'s ratios.
+    """
+    linears = _linear_layers(model)
+    require_tensor(X, "X")
+    require_tensor(y, "y")
+    check_optimizer(model, optimizer)
+    require_positive_int(steps, "steps", 20)
+    require_batch_size(batch_size)
+    if batch_size > len(X):
+        raise ValueError(
+            f"batch_size {batch_size} is larger than X ({len(X)} rows): pass a smaller one"
+        )
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)}: one target per example")
+    loss_fn = loss_fn if loss_fn is not None else nn.CrossEntropyLoss()
+    device = next(model.parameters()).device
+    ratios = torch.empty(steps, len(linears), dtype=torch.float64)
+    for step in range(steps):
+        rows = torch.randperm(len(X), generator=generator)[:batch_size]
+        before = [linear.weight.detach().clone() for linear in linears]
+        optimizer.zero_grad()
+        loss = loss_fn(model(X[rows].to(device)), y[rows].to(device))
+        loss.backward()
+        optimizer.step()
+        for j, (linear, old) in enumerate(zip(linears, before, strict=True)):
+            ratios[step, j] = _rms(linear.weight.detach() - old) / max(_rms(old), 1e-30)
+    optimizer.zero_grad()
+    return ratios

@@ -197,3 +197,113 @@ def test_a_layer_used_twice_or_never_is_refused() -> None:
 
     with pytest.raises(ValueError, match="never ran"):
         mlp.layer_statistics(Unused(), *small_batch())
+
+
+# --- update_ratios and example_similarity ----------------------------------------------------
+
+
+def small_net(seed: int = 0, **kwargs) -> nn.Module:
+    torch.manual_seed(seed)
+    return mlp.MLP(6, [8, 8], 3, **kwargs)
+
+
+def test_update_ratio_is_the_relative_size_of_each_step() -> None:
+    # plain SGD without momentum: the update is exactly lr * gradient, so the ratio is known
+    gen = torch.Generator().manual_seed(0)
+    X, y = torch.randn(32, 6, generator=gen), torch.randint(0, 3, (32,), generator=gen)
+    model = small_net()
+    expected_model = small_net()
+    loss = nn.CrossEntropyLoss()(expected_model(X), y)
+    loss.backward()
+    linears = [m for m in expected_model.modules() if isinstance(m, nn.Linear)]
+    expected = [
+        (0.1 * m.weight.grad).pow(2).mean().sqrt() / m.weight.detach().pow(2).mean().sqrt()
+        for m in linears
+    ]
+    ratios = mlp.update_ratios(
+        model, torch.optim.SGD(model.parameters(), lr=0.1), X, y, steps=1, batch_size=32
+    )
+    assert ratios.shape == (1, 3)
+    assert torch.allclose(ratios[0], torch.stack(expected).double(), rtol=1e-4)
+
+
+def test_update_ratios_trains_the_model_and_scales_with_the_learning_rate() -> None:
+    gen = torch.Generator().manual_seed(0)
+    X, y = torch.randn(64, 6, generator=gen), torch.randint(0, 3, (64,), generator=gen)
+    runs = {}
+    for lr in (0.1, 0.001):
+        model = small_net()
+        before = [p.detach().clone() for p in model.parameters()]
+        runs[lr] = mlp.update_ratios(
+            model,
+            torch.optim.SGD(model.parameters(), lr=lr),
+            X,
+            y,
+            steps=5,
+            batch_size=16,
+            generator=torch.Generator().manual_seed(1),
+        )
+        assert any(not torch.equal(b, p) for b, p in zip(before, model.parameters(), strict=True))
+        assert all(p.grad is None or not p.grad.any() for p in model.parameters())
+    assert runs[0.1].shape == (5, 3)
+    # the first step is exactly proportional to the learning rate
+    assert torch.allclose(runs[0.1][0], 100 * runs[0.001][0], rtol=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"steps": 0}, ValueError, "steps"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"batch_size": 100}, ValueError, "larger than X"),
+        ({"X": [[0.0] * 6]}, TypeError, "X"),
+        ({"y": torch.zeros(5, dtype=torch.long)}, ValueError, "one target per example"),
+        ({"optimizer": "other"}, ValueError, "optimizer"),
+    ],
+)
+def test_update_ratios_refuses_bad_input(kwargs: dict, error: type, message: str) -> None:
+    model = small_net()
+    args = {
+        "model": model,
+        "optimizer": torch.optim.SGD(model.parameters(), lr=0.1),
+        "X": torch.randn(16, 6),
+        "y": torch.zeros(16, dtype=torch.long),
+        "steps": 2,
+        "batch_size": 8,
+    }
+    if kwargs.get("optimizer") == "other":
+        kwargs = {"optimizer": torch.optim.SGD(small_net().parameters(), lr=0.1)}
+    args.update(kwargs)
+    with pytest.raises(error, match=message):
+        mlp.update_ratios(**args)
+
+
+def test_example_similarity_is_one_when_every_example_looks_the_same() -> None:
+    model = small_net()
+    same = torch.ones(10, 6)
+    assert mlp.example_similarity(model, same) == pytest.approx([1.0] * 3)
+    different = torch.randn(50, 6, generator=torch.Generator().manual_seed(0))
+    sims = mlp.example_similarity(model, different)
+    assert len(sims) == 3 and all(-1 <= s < 0.99 for s in sims)
+
+
+def test_example_similarity_matches_a_hand_computed_cosine() -> None:
+    model = nn.Sequential(nn.Linear(2, 2, bias=False))
+    with torch.no_grad():
+        model[0].weight.copy_(torch.eye(2))
+    # two examples at right angles (cosine 0) and a third on the first's line (cosine 1, 0)
+    X = torch.tensor([[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]])
+    assert mlp.example_similarity(model, X) == pytest.approx([(0 + 1 + 0) / 3])
+
+
+def test_example_similarity_leaves_batchnorm_statistics_alone_and_refuses_bad_input() -> None:
+    model = small_net(norm="batch")
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    mlp.example_similarity(model, torch.randn(20, 6))
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    with pytest.raises(ValueError, match="2 or more"):
+        mlp.example_similarity(model, torch.randn(1, 6))
+    with pytest.raises(TypeError, match="X"):
+        mlp.example_similarity(model, [[0.0] * 6, [1.0] * 6])
+    with pytest.raises(ValueError, match="no nn.Linear"):
+        mlp.example_similarity(nn.Sequential(nn.ReLU()), torch.randn(4, 6))

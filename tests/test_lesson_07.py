@@ -31,13 +31,50 @@ def test_batchnorm_and_residual_rescue_the_small_init(results: dict) -> None:
     )
     assert results["grad_ratio_residual_small_init"] > 1e4 * results["grad_ratio_small_init"]
     assert results["val_accuracy_layernorm_kaiming"] > 0.6
+    # prose: BatchNorm trains at least as far as plain Kaiming
+    assert results["batchnorm_minus_kaiming"] > -results["batchnorm_minus_kaiming_se"]
 
 
-def test_layernorm_does_not_rescue_the_small_init_in_this_budget(results: dict) -> None:
+def test_layernorm_fails_at_the_shared_lr_and_trains_at_the_small_one(results: dict) -> None:
     assert results["val_accuracy_layernorm_small_init"] < 0.2
+    # issue 23: the same network at the smaller learning rate, ahead by at least 0.30
+    assert (
+        results["val_accuracy_layernorm_small_init_small_lr"]
+        >= results["val_accuracy_layernorm_small_init"] + 0.30
+    )
+    assert results["layernorm_small_lr_gain"] > 3 * results["layernorm_small_lr_gain_se"]
+
+
+def test_layernorm_collapses_the_examples_and_batchnorm_does_not(results: dict) -> None:
+    # prose: trained at lr 0.05, on every seed the logits are identical across examples (1.0000)
+    # and every layer from the second up is close to 1
+    assert min(results["output_similarity_layernorm_small_init"]) > 0.99995
+    assert min(results["lowest_similarity_from_layer2_layernorm_small_init"]) > 0.9
+    # ... and the others keep their examples apart
+    assert results["similarity_after_layernorm_small_init_small_lr"][-1] < 0.9
+    assert max(results["similarity_after_batchnorm"][1:]) < 0.9
+    # prose: its steps are several times Kaiming's + LayerNorm's; BatchNorm's are as large
+    assert (
+        results["update_ratio_step1_layernorm_small_init"]
+        > 3 * results["update_ratio_step1_layernorm_kaiming"]
+    )
+    assert results["update_ratio_step1_layernorm_small_init_small_lr"] < 2e-3  # near 1e-3
+
+
+def test_weight_gradients_and_updates_vanish_in_every_layer_at_small_init(results: dict) -> None:
+    assert results["weight_grad_layer10_small_init"] < 1e-6 * results["weight_grad_layer10_kaiming"]
+    assert results["update_ratio_step1_small_init"] < 1e-9
+    # prose: even its fastest layer, the output layer, stays below 1e-3
+    assert results["update_ratio_last_step_fastest_layer_small_init"] < 1e-3
+    assert results["update_ratio_last_step_fastest_layer_index_small_init"] == 10
+    assert 1e-4 < results["update_ratio_step1_kaiming"] < 1e-2  # near the rule of thumb
+    # zero biases: a ReLU net's dead units do not depend on the weights' scale
+    assert results["dead_fractions_identical_under_scaling"] is True
 
 
 def test_wide_is_at_least_as_good_and_test_is_scored_once(results: dict) -> None:
     assert abs(results["params_deep"] - results["params_wide"]) / results["params_deep"] < 0.01
     assert results["val_accuracy_wide"] >= results["val_accuracy_kaiming"] - 0.01
+    # prose: the wide layer beat every deep variant, by the printed margin
+    assert results["wide_minus_best_deep"] > 0
     assert 0.75 < results["test_accuracy"] < 0.9

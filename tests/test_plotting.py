@@ -9,6 +9,7 @@ import torch
 from matplotlib.figure import Figure
 from sklearn.linear_model import LogisticRegression
 
+import mlpcourse as mlp
 from mlpcourse import MLP, History
 from mlpcourse.curves import (
     MAX_EPOCHS_WITH_MARKERS,
@@ -284,3 +285,22 @@ def test_plot_layer_statistics_refuses_empty_or_unknown_keys(keys: tuple, messag
     stats = mlp.layer_statistics(mlp.MLP(4, [8], 3), torch.randn(16, 4), torch.randint(0, 3, (16,)))
     with pytest.raises(ValueError, match=message):
         mlp.plot_layer_statistics({"run": stats}, keys=keys)
+
+
+def test_plot_update_ratios_and_per_layer_draw_and_refuse_bad_input() -> None:
+    fig = mlp.plot_update_ratios({"a": torch.rand(5, 3), "b": torch.rand(5, 3) * 1e-4})
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "training step"
+    assert any("1e-3" in t.get_text() for t in ax.get_legend().get_texts())
+    plt.close(fig)
+    with pytest.raises(ValueError, match="empty"):
+        mlp.plot_update_ratios({})
+    with pytest.raises(ValueError, match="steps, layers"):
+        mlp.plot_update_ratios({"a": torch.rand(5)})
+    fig = mlp.plot_per_layer({"a": [0.1, 0.5, 0.9]}, ylabel="similarity", title="t")
+    assert len(fig.axes[0].lines[0].get_xdata()) == 3
+    plt.close(fig)
+    with pytest.raises(ValueError, match="empty"):
+        mlp.plot_per_layer({}, ylabel="y")
+    with pytest.raises(ValueError, match="no values"):
+        mlp.plot_per_layer({"a": []}, ylabel="y")
