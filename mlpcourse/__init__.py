@@ -2,7 +2,7 @@
 
 Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``models`` (MLP),
 ``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures of data and predictions), ``curves`` (training curves), ``layer_plots`` (figures of per-layer diagnostics), ``env`` (seeds, device),
-``checks`` (argument checks with advice), ``compare`` (paired comparisons, mean ± standard error), ``checkpoints`` (save/load), ``files`` (atomic writes), ``diagnostics`` (per-layer statistics, update-to-weight ratios, similarity between examples), ``tuning`` (learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
+``checks`` (argument checks with advice), ``compare`` (paired comparisons, mean ± standard error), ``checkpoints`` (save/load), ``files`` (atomic writes), ``diagnostics`` (per-layer statistics, update-to-weight ratios, similarity between examples), ``tuning`` (a sweep that brackets its best value, the learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
 Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
 
@@ -58,7 +58,7 @@ from mlpcourse.plotting import (
     plot_weight_images,
 )
 from mlpcourse.training import History, fit
-from mlpcourse.tuning import LRRangeTest, lr_range_test
+from mlpcourse.tuning import LRRangeTest, Sweep, lr_range_test, sweep
 
 try:  # one source for the version: pyproject.toml, through the installed package's metadata
     __version__ = _metadata.version("mlpcourse")
@@ -75,6 +75,7 @@ __all__ = [
     "FashionMNIST",
     "History",
     "LRRangeTest",
+    "Sweep",
     "accuracy",
     "accuracy_se",
     "batches",
@@ -121,6 +122,7 @@ __all__ = [
     "save_checkpoint",
     "set_seed",
     "student_pass_probability",
+    "sweep",
     "train_val_split",
     "update_ratios",
     "validate_labels",

@@ -1,7 +1,10 @@
-"""Tuning: the learning-rate range test (a quick way to find a learning rate worth trying).
+"""Tuning: finding a learning rate. A sweep that brackets its best value, and the range test.
 
-Train for a few hundred steps while the learning rate grows exponentially from tiny to huge, and
-record the loss at each step: it stays flat while the rate is too small, falls while it is
+:func:`sweep` scores a grid of values and, while the best sits at an edge of the grid, extends the
+grid past that edge: a best value at the edge says only that the optimum may lie beyond it.
+
+The range test (:func:`lr_range_test`) trains for a few hundred steps while the learning rate
+grows exponentially from tiny to huge, and records the loss at each step: it stays flat while the rate is too small, falls while it is
 useful, and blows up once it is too large. A good rate lies well inside the falling part
 (Smith, 2017, "Cyclical Learning Rates for Training Neural Networks").
 """
@@ -19,7 +22,7 @@ from torch import nn
 from mlpcourse.checks import check_task, require_batch_size
 from mlpcourse.data.splits import batches
 
-__all__ = ["LRRangeTest", "lr_range_test"]
+__all__ = ["LRRangeTest", "Sweep", "lr_range_test", "sweep"]
 
 
 @dataclass
@@ -160,3 +163,106 @@ def lr_range_test(
     lowest = min(range(len(result.losses)), key=result.losses.__getitem__)
     result.suggestion = result.lrs[lowest] / 10
     return result
+
+
+@dataclass
+class Sweep:
+    """The scores of a sweep over one setting, and whether its best value is bracketed.
+
+    Introduced in lesson 08.
+
+    Attributes
+    ----------
+    scores : dict of float to float
+        Value -> score, in increasing order of value.
+    best : float
+        The value with the best score.
+    bracketed : bool
+        Whether a worse value was tried on both sides of ``best`` (False: the grid was extended
+        ``max_extensions`` times and the best still sits at an edge).
+    minimize : bool
+        Whether lower scores are better.
+    """
+
+    scores: dict[float, float]
+    best: float
+    bracketed: bool
+    minimize: bool
+
+    def __str__(self) -> str:
+        listed = ", ".join(f"{v:g}: {s:.3f}" for v, s in self.scores.items())
+        edge = "" if self.bracketed else " (at the edge of the grid: the best may lie beyond)"
+        return f"{listed}  -> {self.best:g}{edge}"
+
+
+def sweep(
+    score: Callable[[float], float],
+    values: list[float],
+    factor: float = 3.0,
+    max_extensions: int = 3,
+    minimize: bool = True,
+) -> Sweep:
+    """Score each value; while the best sits at an edge of the grid, try one more beyond it.
+
+    A learning rate (or any scale) chosen from a grid is only known to be the best nearby when a
+    worse value was tried on each side of it. When the best is the smallest (largest) value
+    tried, the next one below (above) it, ``factor`` times smaller (larger), is scored too, up to
+    ``max_extensions`` extra values. A score that is NaN or infinite (a run that diverged) counts
+    as the worst. Introduced in lesson 08.
+
+    Parameters
+    ----------
+    score : callable
+        Value -> score (for example a learning rate -> the final validation loss of a run).
+    values : list of float
+        The starting grid, at least 2 distinct positive values.
+    factor : float, default 3.0
+        How far beyond the edge the next value lies (a ratio, above 1).
+    max_extensions : int, default 3
+        The most extra values to try.
+    minimize : bool, default True
+        Whether lower scores are better (a loss) or higher (an accuracy).
+
+    Returns
+    -------
+    Sweep
+        The scores, the best value and whether it is bracketed.
+    """
+    grid = sorted({float(v) for v in values})
+    if len(grid) < 2 or any(not math.isfinite(v) or v <= 0 for v in grid):
+        raise ValueError(
+            f"values must hold at least 2 distinct positive numbers, such as [0.01, 0.03, 0.1]; "
+            f"got {values!r}"
+        )
+    if not (isinstance(factor, (int, float)) and factor > 1):
+        raise ValueError(
+            f"factor must be a number above 1 (3 steps by about half a decade), got {factor!r}"
+        )
+    if not isinstance(max_extensions, int) or max_extensions < 0:
+        raise ValueError(
+            f"max_extensions must be a whole number of at least 0, got {max_extensions!r}"
+        )
+    worst = math.inf if minimize else -math.inf
+
+    def ranked(value: float) -> float:
+        s = float(score(value))
+        return s if math.isfinite(s) else worst
+
+    scores = {v: ranked(v) for v in grid}
+    for _ in range(max_extensions + 1):
+        ordered = sorted(scores)
+        best = (min if minimize else max)(ordered, key=lambda v: scores[v])
+        if best not in (ordered[0], ordered[-1]):
+            break
+        if len(scores) - len(grid) == max_extensions:
+            break
+        beyond = ordered[0] / factor if best == ordered[0] else ordered[-1] * factor
+        scores[beyond] = ranked(beyond)
+    ordered = sorted(scores)
+    best = (min if minimize else max)(ordered, key=lambda v: scores[v])
+    return Sweep(
+        scores={v: scores[v] for v in ordered},
+        best=best,
+        bracketed=best not in (ordered[0], ordered[-1]),
+        minimize=minimize,
+    )

@@ -57,6 +57,7 @@ MET_THROUGH = {
     "Residual": "residual=True",
     "FashionMNIST": "load_fashion_mnist",
     "LRRangeTest": "lr_range_test",
+    "Sweep": "mlp.sweep(",
 }
 
 

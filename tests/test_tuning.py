@@ -144,3 +144,59 @@ def test_a_last_batch_of_one_row_does_not_break_batchnorm() -> None:
         steps=12,
     )
     assert len(result.lrs) == 12
+
+
+# --- sweep: a grid extended until its best value is bracketed ---------------------------------
+
+
+def test_sweep_extends_the_grid_past_an_edge_until_the_best_is_bracketed() -> None:
+    tried = []
+
+    def loss(lr: float) -> float:  # a valley at lr = 0.3 (log scale)
+        tried.append(lr)
+        return (math.log10(lr) - math.log10(0.3)) ** 2
+
+    result = mlp.sweep(loss, [0.01, 0.03, 0.1])
+    assert tried[:3] == [0.01, 0.03, 0.1]
+    assert tried[3:] == pytest.approx([0.3, 0.9])
+    assert result.best == pytest.approx(0.3) and result.bracketed
+    assert list(result.scores) == sorted(result.scores)
+    assert "0.3" in str(result) and "edge" not in str(result)
+
+
+def test_sweep_leaves_a_bracketed_grid_alone_and_extends_downwards_too() -> None:
+    calls = []
+    result = mlp.sweep(lambda lr: calls.append(lr) or abs(lr - 0.03), [0.01, 0.03, 0.1])
+    assert calls == [0.01, 0.03, 0.1] and result.best == 0.03 and result.bracketed
+    result = mlp.sweep(lambda lr: abs(math.log(lr / 0.001)), [0.01, 0.03, 0.1])
+    assert result.best == pytest.approx(0.01 / 9) and result.bracketed
+
+
+def test_sweep_says_when_it_gives_up_and_maximizes_when_asked() -> None:
+    result = mlp.sweep(lambda lr: -lr, [0.1, 0.3], max_extensions=2)  # always better further up
+    assert len(result.scores) == 4 and not result.bracketed
+    assert "edge of the grid" in str(result)
+    accuracy = mlp.sweep(lambda lr: 1 - abs(lr - 0.03), [0.01, 0.03, 0.1], minimize=False)
+    assert accuracy.best == 0.03 and accuracy.bracketed
+
+
+def test_sweep_counts_a_diverged_run_as_the_worst() -> None:
+    result = mlp.sweep(lambda lr: math.nan if lr > 0.2 else 1 - lr, [0.01, 0.1, 0.3])
+    assert result.best == 0.1 and result.bracketed
+    assert result.scores[0.3] == math.inf
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"values": [0.1]}, "at least 2 distinct"),
+        ({"values": [0.1, 0.1]}, "at least 2 distinct"),
+        ({"values": [0.0, 0.1]}, "positive"),
+        ({"factor": 1.0}, "above 1"),
+        ({"max_extensions": -1}, "at least 0"),
+    ],
+)
+def test_sweep_refuses_bad_grids(kwargs: dict, message: str) -> None:
+    args = {"score": lambda lr: lr, "values": [0.01, 0.1]} | kwargs
+    with pytest.raises(ValueError, match=message):
+        mlp.sweep(**args)
