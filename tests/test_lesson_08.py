@@ -8,7 +8,6 @@ pytestmark = pytest.mark.slow
 
 
 def test_adam_family_beats_plain_sgd_each_at_its_best_rate(results: dict) -> None:
-    assert results["adam_val_loss"] < results["momentum_val_loss"] < results["sgd_val_loss"] + 0.02
     assert results["adam_val_loss"] < results["sgd_val_loss"]
     # each optimizer's best rate sits where the prose says: SGD's far above Adam's
     assert results["best_lr"]["SGD"] >= 10 * results["best_lr"]["Adam"]
@@ -24,12 +23,9 @@ def test_differences_from_adam_come_with_their_standard_errors(results: dict) ->
     for name, difference in results["minus_adam_val_loss"].items():
         assert results["minus_adam_val_loss_se"][name] >= 0
         assert abs(difference) < 1
-    # prose: plain SGD and momentum end behind Adam by several standard errors each; AdamW's
-    # difference from Adam is within its standard error
+    # prose: plain SGD ends behind Adam by more than two standard errors
     se = results["minus_adam_val_loss_se"]
-    for name in ("SGD", "momentum"):
-        assert results["minus_adam_val_loss"][name] > 2 * se[name], name
-    assert abs(results["minus_adam_val_loss"]["AdamW"]) <= se["AdamW"] + 0.002
+    assert results["minus_adam_val_loss"]["SGD"] > 2 * se["SGD"]
 
 
 def test_range_test_suggests_a_rate_of_the_right_order(results: dict) -> None:
