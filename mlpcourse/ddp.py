@@ -3,12 +3,15 @@
 Run it under ``torchrun``, which starts the processes and tells each its rank::
 
     torchrun --nproc_per_node=2 -m mlpcourse.ddp --epochs 3 --out run.json
-    torchrun --nnodes=2 --node_rank=0 --master_addr=10.0.0.1 --nproc_per_node=4 -m mlpcourse.ddp
+    torchrun --nnodes=2 --nproc-per-node=4 --rdzv-backend=c10d --rdzv-endpoint=10.0.0.1:29500 \
+        --rdzv-id=fashion-1 -m mlpcourse.ddp   # the same line on every machine
 
 or on its own (``python -m mlpcourse.ddp ...``) as a single process. Each process trains a copy
-of the model on its own share of every global batch (``DistributedSampler``);
-``DistributedDataParallel`` all-reduces (averages) the gradients after each backward pass, so
-every copy takes the same step. The device plan (:func:`device_plan`) gives each process a GPU of
+of the model on its own share of every global batch (``DistributedSampler`` deals the shares;
+each process then takes its batches from the tensors by indexing, as the lessons' loop does,
+rather than one example at a time through a ``DataLoader``); ``DistributedDataParallel``
+all-reduces (averages) the gradients during each backward pass, so every copy takes the same
+step. The device plan (:func:`device_plan`) gives each process a GPU of
 its own with nccl when the machine has one per process, and otherwise trains on the CPU with gloo,
 saying so: NCCL cannot put two processes on one GPU, so two processes on Colab's one GPU train on
 the CPU. ``--device cuda`` (or ``MLPCOURSE_DEVICE=cuda``) that cannot be met is an error.
@@ -30,7 +33,7 @@ from typing import Any, NamedTuple
 import torch
 import torch.distributed as dist
 from torch import nn
-from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
+from torch.utils.data import DistributedSampler, TensorDataset
 
 from mlpcourse.checkpoints import save_checkpoint
 from mlpcourse.data import flatten_images, load_fashion_mnist, train_val_split
@@ -85,6 +88,15 @@ def parse_args(argv: list[str] | None = None, world_size: int = 1) -> argparse.N
     parser.add_argument(
         "--threads", type=int, default=None, help="CPU threads per process (default: cores / N)"
     )
+    parser.add_argument(
+        "--snapshot",
+        type=Path,
+        default=None,
+        help="also save the model here after --snapshot-steps steps (to compare runs early on)",
+    )
+    parser.add_argument(
+        "--snapshot-steps", type=int, default=5, help="steps before the --snapshot (default 5)"
+    )
     parser.add_argument("--out", type=Path, default=None, help="write measurements here (JSON)")
     parser.add_argument("--checkpoint", type=Path, default=None, help="save the model here")
     args = parser.parse_args(argv)
@@ -105,21 +117,30 @@ def parse_args(argv: list[str] | None = None, world_size: int = 1) -> argparse.N
         parser.error(f"--n-train must be at least {2 * world_size}, got {args.n_train}")
     if any(h < 1 for h in args.hidden):
         parser.error(f"--hidden sizes must be positive, got {args.hidden}")
+    if args.snapshot_steps < 1:
+        parser.error(f"--snapshot-steps must be at least 1, got {args.snapshot_steps}")
     if args.threads is not None and args.threads < 1:
         parser.error(f"--threads must be at least 1, got {args.threads}")
     # every output is checked now, before training, not found unwritable after it
-    for path, what in ((args.out, "--out"), (args.checkpoint, "--checkpoint")):
+    outputs = (
+        (args.out, "--out"),
+        (args.checkpoint, "--checkpoint"),
+        (args.snapshot, "--snapshot"),
+    )
+    for path, what in outputs:
         if path is not None:
             try:
                 check_writable_file(path, what)
             except ValueError as err:
                 parser.error(str(err))
-    both = (args.out, args.checkpoint)
-    if None not in both and Path(both[0]).resolve() == Path(both[1]).resolve():
-        parser.error(
-            f"--out and --checkpoint both name {args.out}: the measurements would replace "
-            "the trained model; give two file names"
-        )
+    named = [(what, Path(path).resolve()) for path, what in outputs if path is not None]
+    for i, (what, path) in enumerate(named):
+        for other, other_path in named[i + 1 :]:
+            if path == other_path:
+                parser.error(
+                    f"{what} and {other} both name {path}: one would replace the other; give "
+                    "each its own file name"
+                )
     return args
 
 
@@ -299,24 +320,28 @@ def train(args: argparse.Namespace) -> dict[str, Any] | None:
     sampler = DistributedSampler(
         dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=args.seed, drop_last=True
     )
-    loader = DataLoader(dataset, batch_size=per_process, sampler=sampler, drop_last=True)
+    X_train, y_train = X_train.to(device), y_train.to(device)
+    steps_per_epoch = len(sampler) // per_process
 
     epochs_log = []
     train_seconds = 0.0
     steps = 0
     for epoch in range(1, args.epochs + 1):
         sampler.set_epoch(epoch)  # a new shuffle each epoch, the same in every process
+        share = torch.tensor(list(sampler), device=device)  # this process's indices, in order
         ddp_model.train()
         if distributed:
             dist.barrier()
         start = time.perf_counter()
-        for xb, yb in loader:
-            xb, yb = xb.to(device), yb.to(device)
-            loss = loss_fn(ddp_model(xb), yb)
+        for i in range(steps_per_epoch):
+            rows = share[i * per_process : (i + 1) * per_process]
+            loss = loss_fn(ddp_model(X_train[rows]), y_train[rows])
             optimizer.zero_grad()
             loss.backward()  # DDP all-reduces the gradients here
             optimizer.step()
             steps += 1
+            if steps == args.snapshot_steps and args.snapshot is not None and rank == 0:
+                save_checkpoint(args.snapshot, model, metadata={"steps": steps})
         if not torch.isfinite(loss.detach()).all():
             raise SystemExit(
                 f"python -m mlpcourse.ddp: error: the training loss became {loss.item()} in epoch "
@@ -336,7 +361,7 @@ def train(args: argparse.Namespace) -> dict[str, Any] | None:
 
     result = None
     if rank == 0:
-        samples = len(loader) * per_process * world_size * args.epochs
+        samples = steps * per_process * world_size
         result = {
             "world_size": world_size,
             "backend": backend if distributed else "none (one process)",

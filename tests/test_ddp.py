@@ -41,6 +41,7 @@ def run(args: list[str], nproc: int | None, tmp_path: Path) -> subprocess.Comple
         (["--hidden", "0"], 1, "--hidden sizes must be positive"),
         (["--val-fraction", "1.5"], 1, "between 0 and 1"),
         (["--epochs", "two"], 1, "invalid int value"),
+        (["--snapshot-steps", "0"], 1, "--snapshot-steps must be at least 1"),
     ],
 )
 def test_argument_errors_say_what_to_do(
@@ -61,9 +62,13 @@ def test_output_path_that_is_a_folder_is_refused(
 
 
 def test_one_and_two_processes_agree_and_rank_0_saves(tmp_path: Path) -> None:
-    one = run([*TINY, "--out", "one.json"], None, tmp_path)
+    one = run([*TINY, "--out", "one.json", "--snapshot", "one_early.pt"], None, tmp_path)
     assert one.returncode == 0, one.stderr
-    two = run([*TINY, "--out", "two.json", "--checkpoint", "two.pt"], 2, tmp_path)
+    two = run(
+        [*TINY, "--out", "two.json", "--checkpoint", "two.pt", "--snapshot", "two_early.pt"],
+        2,
+        tmp_path,
+    )
     assert two.returncode == 0, two.stderr
     a = json.loads((tmp_path / "one.json").read_text())
     b = json.loads((tmp_path / "two.json").read_text())
@@ -74,6 +79,16 @@ def test_one_and_two_processes_agree_and_rank_0_saves(tmp_path: Path) -> None:
     assert b["val_accuracy"] > 0.6
     assert two.stdout.count("epoch 1:") == 1, "only rank 0 logs"
     load_checkpoint(tmp_path / "two.pt", MLP(784, [256], 10))
+    # the same global batches: after 5 steps the weights agree to float rounding
+    early = {}
+    for name in ("one", "two"):
+        early[name] = MLP(784, [256], 10)
+        assert load_checkpoint(tmp_path / f"{name}_early.pt", early[name])["steps"] == 5
+    gap = max(
+        (p - q).abs().max().item()
+        for p, q in zip(early["one"].parameters(), early["two"].parameters(), strict=True)
+    )
+    assert gap <= 1e-6
 
 
 def test_a_dying_process_fails_the_run_cleanly(tmp_path: Path) -> None:
@@ -177,7 +192,10 @@ def test_out_and_checkpoint_naming_one_file_is_refused(
     same = str(tmp_path / "run.out")
     with pytest.raises(SystemExit):
         parse_args(["--out", same, "--checkpoint", same])
-    assert "would replace the trained model" in capsys.readouterr().err
+    assert "one would replace the other" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parse_args(["--checkpoint", same, "--snapshot", same])
+    assert "--checkpoint and --snapshot both name" in capsys.readouterr().err
 
 
 def test_an_out_path_under_a_file_is_refused_before_training(

@@ -43,3 +43,32 @@ def test_larger_global_batches_stay_close(results: dict) -> None:
         results["accuracy_b512_2lr"],
     ]
     assert max(accs) - min(accs) < 0.03
+
+
+def test_the_same_global_batches_give_the_same_weights_then_drift(results: dict) -> None:
+    # issue 23: after a few steps on the same global batches, 1 and 2 processes agree to rounding
+    assert results["max_weight_difference_1_vs_2_processes"] <= 1e-4
+    # prose: by the end the weights have drifted far apart
+    assert (
+        results["final_weight_difference_1_vs_2_processes"]
+        > 100 * results["max_weight_difference_1_vs_2_processes"]
+    )
+
+
+def test_the_step_costs_that_explain_the_two_processes(results: dict) -> None:
+    # prose: a part of every step is fixed; the all-reduce alone costs a sizeable part of a whole
+    # one-process step; the prediction is of the measured step's order
+    one_thread = results["step_ms_one_thread"]
+    assert 0 < results["fixed_ms_per_step"] < one_thread[32]
+    assert one_thread[32] < one_thread[256]
+    # prose: a half batch on one thread is not half the time of a full batch on all the cores
+    assert one_thread[128] > 0.6 * results["step_ms_full_batch"]
+    assert results["allreduce_ms_per_step"] >= 0.2 * 1e3 * results["seconds_per_step_1_process"]
+    assert 0.2 <= results["predicted_over_measured_2_processes"] <= 1.5
+
+
+def test_the_speedup_model_on_assumed_gpu_figures_never_pays_over_ethernet(results: dict) -> None:
+    gpu = results["predicted_speedup"]["GPU-like compute (assumed), 10 Gbit/s Ethernet"]
+    assert max(gpu.values()) == pytest.approx(1.0)  # N = 1 is the best
+    for speedups in results["predicted_speedup"].values():
+        assert speedups[1] == pytest.approx(1.0)
