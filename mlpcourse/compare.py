@@ -99,7 +99,7 @@ def mean_se(values: Sequence[float], ddof: int = 1) -> MeanSE:
         Delta degrees of freedom of the sd: 1 for the sample standard deviation (the usual
         choice for a few runs), 0 for the population one.
 
-    Introduced in lesson 07.
+    Introduced in lesson 01.
 
     Returns
     -------

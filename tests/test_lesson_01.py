@@ -48,6 +48,17 @@ def test_new_student_leans_fail_like_the_rule(results: dict) -> None:
     )
 
 
+def test_the_rule_is_the_ceiling_and_the_network_is_near_it(results: dict) -> None:
+    # issue 24: the generating rule's own test accuracy; the network is within a few students
+    assert 0.8 <= results["rule_test_accuracy"] <= 1.0
+    assert abs(results["test_accuracy"] - results["rule_test_accuracy"]) <= 0.05
+    assert results["rule_test_accuracy"] > results["linear_test_accuracy"]
+
+
+def test_the_seed_gap_comes_with_its_standard_error(results: dict) -> None:
+    assert 0 < results["seed_gap_se"] < results["seed_gap_mean"]
+
+
 def test_some_hidden_neuron_votes_fail_on_short_sleep(results: dict) -> None:
     assert results["low_sleep_fail_neurons"] >= 1
 
