@@ -129,7 +129,7 @@ def compare_paired(
     the points both get right or both get wrong say nothing about which model is better. It is
     usually far smaller than one accuracy's own standard error.
 
-    Introduced in lesson 08.
+    Introduced in lesson 02.
 
     Parameters
     ----------

@@ -61,3 +61,13 @@ def test_test_set_scored_once_mlp_far_ahead(results: dict) -> None:
     assert 0.83 <= results["logreg_accuracy"] <= 0.90
     assert results["test_accuracy_se"] == pytest.approx(se(results["mlp_accuracy"], N_TEST))
     assert results["mlp_accuracy"] - results["logreg_accuracy"] > 5 * results["test_accuracy_se"]
+
+
+def test_comparisons_on_the_same_points_are_paired(results: dict) -> None:
+    # issue 24: fit against the epoch-by-epoch run is within about two paired standard errors
+    assert abs(results["fit_minus_epochs_val"]) <= 2.5 * max(
+        results["fit_minus_epochs_val_se"], 1 / 150
+    )
+    # the MLP's lead over logistic regression on test is many paired standard errors
+    assert results["mlp_minus_logreg_test"] > 3 * results["mlp_minus_logreg_test_se"]
+    assert results["mlp_only_right_test"] >= 10
