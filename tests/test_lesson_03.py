@@ -53,7 +53,7 @@ def test_three_classes_no_better_than_a_straight_line(results: dict) -> None:
 def _means(results: dict) -> dict[str, list[float]]:
     means = results["sweep_val_accuracy"]
     assert set(means) == {"SGD", "SGD + momentum", "Adam"}
-    assert results["n_seeds"] >= 3 and results["sweep_lrs"] == [0.001, 0.01, 0.1, 1.0]
+    assert results["n_seeds"] >= 3 and results["sweep_lrs"] == [0.001, 0.01, 0.1, 1.0, 10.0]
     return means
 
 
@@ -61,8 +61,9 @@ def test_every_optimizer_has_a_range_of_rates(results: dict) -> None:
     means = _means(results)
     lowest = results["majority_val_accuracy"] + 0.2
     assert means["SGD"][0] < results["linear_val_accuracy"]  # too small for 20 epochs
-    assert means["Adam"][-1] < lowest  # too large: breaks down
-    assert means["SGD + momentum"][-1] < lowest
+    at_1 = results["sweep_lrs"].index(1.0)
+    assert means["Adam"][at_1] < lowest  # too large: breaks down (prose: Adam at 1)
+    assert means["SGD + momentum"][at_1] < lowest
 
 
 def test_momentum_acts_like_a_ten_times_larger_rate(results: dict) -> None:
@@ -81,6 +82,16 @@ def test_adams_range_of_good_rates_is_the_widest(results: dict) -> None:
     assert len(good["Adam"]) >= 2
     assert len(good["Adam"]) > len(good["SGD"]) and len(good["Adam"]) > len(good["SGD + momentum"])
     assert 0.01 in good["Adam"]  # the lessons' default
+
+
+def test_every_best_rate_is_inside_the_grid(results: dict) -> None:
+    assert results["sweep_best_at_edge"] == []  # issue 24: the grid brackets every optimizer
+
+
+def test_tuned_differences_come_with_their_standard_errors(results: dict) -> None:
+    for key, difference in results["tuned_differences"].items():
+        assert results["tuned_differences_se"][key] >= 0
+        assert abs(difference) <= 0.03, key  # a few validation points
 
 
 def test_tuned_no_optimizer_is_clearly_better(results: dict) -> None:
