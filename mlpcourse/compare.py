@@ -178,7 +178,7 @@ def compare_seeds(
 
     ``scores_a[i]`` and ``scores_b[i]`` must come from the same seed (same split, same start),
     so the differences pair them; their mean's standard error is ``sd(differences) / sqrt(k)``.
-    Introduced in lesson 07.
+    Introduced in lesson 03.
 
     Parameters
     ----------
