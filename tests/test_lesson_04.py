@@ -21,7 +21,7 @@ def test_not_overfitting_much_after_ten_epochs(results: dict) -> None:
 
 
 def test_untrained_loss_is_ln_10(results: dict) -> None:
-    assert abs(results["untrained_test_loss"] - math.log(10)) < 0.01
+    assert abs(results["untrained_val_loss"] - math.log(10)) < 0.01  # on validation, not test
 
 
 def test_hand_written_backward_matches_finite_differences(results: dict) -> None:
@@ -29,15 +29,23 @@ def test_hand_written_backward_matches_finite_differences(results: dict) -> None
 
 
 def test_each_change_on_validation_goes_the_way_the_prose_says(results: dict) -> None:
-    means, sds = results["lr_val_means"], results["lr_val_sds"]
-    # "0.3 beats the source's 0.1", on average by more than one standard deviation
-    assert max(means, key=means.get) == "0.3"
-    assert means["0.3"] - means["0.1"] > max(sds["0.1"], sds["0.3"])
-    assert means["1.0"] < means["0.1"] - 0.2  # "1.0 is too large: accuracy collapses"
+    medians = results["lr_val_medians"]
+    rates = sorted(medians, key=float)
+    # the chosen rate is bracketed, larger than the tutorial's 0.1, and the largest tried is worse
+    assert results["lr_bracketed"] is True
+    assert results["chosen_lr"] > 0.1
+    assert medians[rates[-1]] < medians[f"{results['chosen_lr']:g}"]
     batch = results["batch_val_means"]
     assert batch["128"] > batch["256"]  # "batches of 128 ... beat 256"
-    assert results["chosen_batch_size"] == 128 and results["chosen_lr"] == 0.3
-    assert results["chosen_val_mean"] - results["source_val_mean"] > 0.02
+    assert results["chosen_batch_size"] == 128
+    assert results["chosen_val_median"] - results["source_val_median"] > 0.02
+
+
+def test_the_tutorial_setting_gains_little_over_softmax_regression(results: dict) -> None:
+    # issue 24: the linear baseline on the same validation split, below the chosen MLP by >= 0.01
+    assert results["linear_val_accuracy"] <= results["chosen_val_mean"] - 0.01
+    # prose: the tutorial's own setting gains little or nothing over it
+    assert results["source_val_mean"] - results["linear_val_accuracy"] < 0.015
 
 
 def test_nn_sequential_version_agrees(results: dict) -> None:
