@@ -169,7 +169,7 @@ def lr_range_test(
 class Sweep:
     """The scores of a sweep over one setting, and whether its best value is bracketed.
 
-    Introduced in lesson 08.
+    Introduced in lesson 04.
 
     Attributes
     ----------
@@ -208,7 +208,7 @@ def sweep(
     worse value was tried on each side of it. When the best is the smallest (largest) value
     tried, the next one below (above) it, ``factor`` times smaller (larger), is scored too, up to
     ``max_extensions`` extra values. A score that is NaN or infinite (a run that diverged) counts
-    as the worst. Introduced in lesson 08.
+    as the worst. Introduced in lesson 04.
 
     Parameters
     ----------
