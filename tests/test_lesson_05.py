@@ -63,3 +63,18 @@ def test_test_set_scored_once(results: dict) -> None:
     assert f"{results['linear_mae']:.1f}" == "42.8"
     assert 0.4 < results["mlp_r2"] < 0.6
     assert 35 < results["mlp_mae"] < 46
+
+
+def test_choosing_on_the_scoring_folds_is_optimistic(results: dict) -> None:
+    # issue 24: nested cross-validation of the best-triple procedure scores below its own CV
+    assert results["triple_nested_r2"] < results["triple_own_cv_r2"]
+
+
+def test_the_funnel_is_uneven_noise(results: dict) -> None:
+    # prose: the spread in the 150-200 band is well above the spread below 100, for both models,
+    # and every band's mean residual is well under half of its spread
+    for name, bands in results["residual_spread_by_bin"].items():
+        (_, low), (_, _mid), (_, high), _top = bands
+        assert high > 1.2 * low, name
+        for mean, spread in bands:
+            assert abs(mean) < 0.5 * spread, name
