@@ -119,5 +119,22 @@ def test_final_mlp_beats_the_sklearn_benchmark(results: dict) -> None:
     assert abs(results["test_accuracy"] - results["final_val_accuracy"]) < 0.015
 
 
+def test_the_remedies_still_pay_on_the_full_training_set(results: dict) -> None:
+    # issue 24: the final settings against a plain full-data baseline, on validation
+    assert results["plain_val_loss_rise"] > 0.01  # the plain network's validation loss climbs
+    assert results["final_val_loss_rise"] < 0.01  # the final model's does not ...
+    assert results["final_last_val_loss"] < results["plain_lowest_val_loss"]  # ... and ends lower
+    # prose: in accuracy the two are close (the paired difference is read against its error)
+    assert abs(results["final_minus_plain_val_accuracy"]) < 0.02
+    assert results["final_minus_plain_val_accuracy_se"] > 0
+
+
+def test_dropout_and_weight_decay_gains_come_with_standard_errors(results: dict) -> None:
+    # prose: two and four standard errors (at least more than one each)
+    for name in ("dropout", "weight_decay"):
+        change = results[f"lowest_val_loss_change_{name}"]
+        assert change < -results[f"lowest_val_loss_change_se_{name}"], name
+
+
 def test_reloaded_checkpoint_gives_the_same_accuracy(results: dict) -> None:
     assert results["reloaded_test_accuracy"] == results["test_accuracy"]
