@@ -10,7 +10,9 @@ them apart).
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import torch
@@ -46,6 +48,27 @@ def _rms(t: torch.Tensor) -> float:
     return t.detach().float().pow(2).mean().sqrt().item()
 
 
+@contextlib.contextmanager
+def _hooked(
+    model: nn.Module, modules: list[nn.Module], hook: Callable[..., None]
+) -> Iterator[None]:
+    """Run the block with ``hook`` on the forward pass of ``modules``, then undo both.
+
+    Afterwards the hooks are removed and the model's buffers (BatchNorm's running statistics) are
+    put back as they were.
+    """
+    handles = [m.register_forward_hook(hook) for m in modules]
+    buffers = {name: b.detach().clone() for name, b in model.named_buffers()}
+    try:
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
+        with torch.no_grad():
+            for name, b in model.named_buffers():
+                b.copy_(buffers[name])
+
+
 def _forward_and_backward(
     model: nn.Module,
     loss_fn: nn.Module,
@@ -67,10 +90,8 @@ def _forward_and_backward(
         events.append((module, out))
 
     watched = [m for m in model.modules() if isinstance(m, (nn.Linear, *_ACTIVATION_TYPES))]
-    handles = [m.register_forward_hook(record) for m in watched]
-    buffers = {name: b.detach().clone() for name, b in model.named_buffers()}
     device = next(model.parameters()).device
-    try:
+    with _hooked(model, watched, record):
         model.zero_grad()
         with torch.enable_grad():  # also under a caller's torch.no_grad()
             logits = model(X.to(device))
@@ -78,12 +99,6 @@ def _forward_and_backward(
             loss = loss_fn(logits, y.to(device))
             if loss.requires_grad:
                 loss.backward()
-    finally:
-        for handle in handles:
-            handle.remove()
-        with torch.no_grad():
-            for name, b in model.named_buffers():
-                b.copy_(buffers[name])
     found: dict[nn.Linear, tuple[torch.Tensor, torch.Tensor | None]] = {}
     for index, (module, out) in enumerate(events):
         if not isinstance(module, nn.Linear):
@@ -231,18 +246,9 @@ def example_similarity(model: nn.Module, X: torch.Tensor) -> list[float]:
     def record(module: nn.Module, _inputs: Any, out: torch.Tensor) -> None:
         outputs[module] = out.detach()
 
-    handles = [m.register_forward_hook(record) for m in linears]
-    buffers = {name: b.detach().clone() for name, b in model.named_buffers()}
     device = next(model.parameters()).device
-    try:
-        with torch.no_grad():
-            model(X.to(device))
-    finally:
-        for handle in handles:
-            handle.remove()
-        with torch.no_grad():
-            for name, b in model.named_buffers():
-                b.copy_(buffers[name])
+    with _hooked(model, linears, record), torch.no_grad():
+        model(X.to(device))
     n = len(X)
     similarity = []
     for linear in linears:
