@@ -2,7 +2,7 @@
 
 Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``models`` (MLP),
 ``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures of data and predictions), ``curves`` (training curves), ``layer_plots`` (figures of per-layer diagnostics), ``env`` (seeds, device),
-``checks`` (argument checks with advice), ``compare`` (paired comparisons, mean ± standard error), ``checkpoints`` (save/load), ``files`` (atomic writes), ``diagnostics`` (per-layer statistics, update-to-weight ratios, similarity between examples), ``tuning`` (a sweep that brackets its best value, the learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
+``checks`` (argument checks with advice), ``compare`` (paired comparisons, mean ± standard error), ``checkpoints`` (save/load), ``files`` (atomic writes), ``diagnostics`` (per-layer statistics, update-to-weight ratios, similarity between examples), ``debugging`` (checks before a long run; lesson 11 will use them through ``mlp.``), ``tuning`` (a sweep that brackets its best value, the learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
 Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
 
