@@ -2,7 +2,7 @@
 
 Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``models`` (MLP),
 ``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures of data and predictions), ``curves`` (training curves), ``layer_plots`` (figures of per-layer diagnostics), ``env`` (seeds, device),
-``checks`` (argument checks with advice), ``compare`` (paired comparisons, mean ± standard error), ``checkpoints`` (save/load), ``files`` (atomic writes), ``diagnostics`` (per-layer statistics, update-to-weight ratios, similarity between examples), ``debugging`` (checks before a long run; lesson 11 will use them through ``mlp.``), ``tuning`` (a sweep that brackets its best value, the learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
+``checks`` (argument checks with advice), ``compare`` (paired comparisons, mean ± standard error), ``checkpoints`` (save/load), ``files`` (atomic writes), ``diagnostics`` (per-layer statistics, update-to-weight ratios, similarity between examples), ``debugging`` (checks before a long run: initial loss, one-batch fit, gradient check), ``tuning`` (a sweep that brackets its best value, the learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
 Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
 
@@ -30,6 +30,14 @@ from mlpcourse.data import (
     make_students,
     student_pass_probability,
     train_val_split,
+)
+from mlpcourse.debugging import (
+    GradientCheck,
+    InitialLoss,
+    OneBatchFit,
+    gradient_check,
+    initial_loss_check,
+    overfit_one_batch,
 )
 from mlpcourse.diagnostics import example_similarity, layer_statistics, update_ratios
 from mlpcourse.env import environment_summary, get_device, native_stderr_silenced, set_seed
@@ -73,6 +81,9 @@ __all__ = [
     "CheckpointError",
     "DataNotFoundError",
     "FashionMNIST",
+    "GradientCheck",
+    "InitialLoss",
+    "OneBatchFit",
     "History",
     "LRRangeTest",
     "Sweep",
@@ -94,7 +105,9 @@ __all__ = [
     "fit",
     "flatten_images",
     "get_device",
+    "gradient_check",
     "init_weights",
+    "initial_loss_check",
     "layer_statistics",
     "load_checkpoint",
     "load_diamonds",
@@ -104,6 +117,7 @@ __all__ = [
     "make_students",
     "mean_se",
     "native_stderr_silenced",
+    "overfit_one_batch",
     "plot_confusion_matrix",
     "plot_decision_boundary",
     "plot_histories",

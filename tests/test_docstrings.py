@@ -58,6 +58,7 @@ MET_THROUGH = {
     "FashionMNIST": "load_fashion_mnist",
     "LRRangeTest": "lr_range_test",
     "Sweep": "mlp.sweep(",
+    "OneBatchFit": "mlp.overfit_one_batch(",
 }
 
 
