@@ -18,7 +18,7 @@ import torch
 
 from benchmarks.common import ROOT, _flag, _s
 
-TARGET_COURSE_SECONDS = 900.0  # all lessons together: ten lessons at no more than 90 s each
+TARGET_COURSE_SECONDS = 990.0  # all lessons together: eleven lessons at no more than 90 s each
 
 
 def missed_run_time_claims(c: dict[str, Any]) -> list[dict[str, Any]]:
