@@ -14,7 +14,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: release help env book pdf tex-packages test lint unit notebooks lab clean bench bench-report student handout-links set-repo-url
+.PHONY: release help env book pdf tex-packages test lint unit notebooks lab clean bench bench-report student student-book assignments handout-links set-repo-url
 
 help:
 	@echo "make book       build the book into _build/html (creates .venv on first use)"
@@ -23,6 +23,9 @@ help:
 	@echo "                and its claims), student copies, strict book and PDF, headless Chromium"
 	@echo "make unit       the fast tests only (no lesson runs, no book build): a minute or two"
 	@echo "make student    write student copies (no solutions, no outputs) to student/"
+	@echo "make student-book  the book without solutions, into _build/student-html"
+	@echo "make assignments   Otter-Grader assignments, one question per code exercise, into"
+	@echo "                _build/assignments/<lesson>/{student,autograder}/ (no lesson is run)"
 	@echo "make handout-links REPO=<class repo> [HUB=<hub url>]  links to the student copies"
 	@echo "make set-repo-url URL=https://github.com/<owner>/<repo>  move the course's address"
 	@echo "make release    tag v<version> and branch release-<version> at HEAD (see README)"
@@ -89,6 +92,7 @@ notebooks: env
 		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 			--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 $$nb || exit 1; \
 	done
+	$(BIN)/python -m tools.lesson_tables  # the instructors' table reads the runs' cell timings
 
 # Benchmarks (benchmarks/run.py): all parts on the CPU; BENCH_ARGS="--only pipeline,gemm" etc.
 bench: env
@@ -101,6 +105,14 @@ bench-report: env
 # Student copies: solution cells (tag `solution`) removed, outputs cleared (python -m tools.student_copies).
 student: env
 	$(BIN)/python -m tools.student_copies --out student $(NOTEBOOKS)
+
+# The book without solutions, built from the student versions of the lessons (outputs kept).
+student-book: env
+	$(BIN)/python -m tools.student_book
+
+# Otter-Grader assignments generated from the lessons (python -m tools.assignments).
+assignments: env
+	$(BIN)/python -m tools.assignments
 
 # Links to the student copies in a class repository of your own (JupyterHub via nbgitpuller, Colab).
 handout-links:

@@ -2,12 +2,13 @@
 
 Rooms: ``data`` (data sets, verified downloads, minibatches and splits), ``models`` (MLP),
 ``training`` (fit, History), ``evaluation`` (predict, evaluate, metrics), ``plotting`` (figures of data and predictions), ``curves`` (training curves), ``layer_plots`` (figures of per-layer diagnostics), ``env`` (seeds, device),
-``checks`` (argument checks with advice), ``compare`` (paired comparisons, mean ± standard error), ``checkpoints`` (save/load), ``files`` (atomic writes), ``diagnostics`` (per-layer statistics, update-to-weight ratios, similarity between examples), ``debugging`` (checks before a long run: initial loss, one-batch fit, gradient check), ``tuning`` (a sweep that brackets its best value, the learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's answer).
+``checks`` (argument checks with advice), ``compare`` (paired comparisons, mean ± standard error), ``checkpoints`` (save/load), ``files`` (atomic writes), ``diagnostics`` (per-layer statistics, update-to-weight ratios, similarity between examples), ``debugging`` (checks before a long run: initial loss, one-batch fit, gradient check), ``tuning`` (a sweep that brackets its best value, the learning-rate range test), ``exercises`` (``check_*``: quick checks of a student's function), ``answers`` (``check_answer``: the check of every code exercise, by its label).
 Everything a lesson calls is on this namespace: ``mlp.fit(...)``, ``mlp.load_fashion_mnist()``.
 """
 
 from importlib import metadata as _metadata
 
+from mlpcourse.answers import check_answer, grade_answer
 from mlpcourse.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from mlpcourse.checks import validate_labels
 from mlpcourse.compare import compare_paired, compare_seeds, mean_se
@@ -91,6 +92,7 @@ __all__ = [
     "accuracy_se",
     "batches",
     "check_accuracy",
+    "check_answer",
     "check_cross_entropy",
     "check_mlp_shapes",
     "check_relu",
@@ -105,6 +107,7 @@ __all__ = [
     "fit",
     "flatten_images",
     "get_device",
+    "grade_answer",
     "gradient_check",
     "init_weights",
     "initial_loss_check",

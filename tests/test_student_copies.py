@@ -138,3 +138,9 @@ def test_student_copy_runs_top_to_bottom(student_dir: Path, notebook: Path, tmp_
     code = [c for c in ran["cells"] if c["cell_type"] == "code"]
     assert code[-1]["execution_count"] is not None, "the last cell was not reached"
     assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    # every code exercise's check ran and said, without raising, that it is not answered yet
+    from tools.assignments import exercises_of
+
+    printed = "".join("".join(o.get("text", "")) for c in code for o in c["outputs"])
+    for label in exercises_of(ran)["code"]:
+        assert f"✗ {label}: not answered yet" in printed, label

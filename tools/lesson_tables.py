@@ -1,7 +1,8 @@
-"""The lesson tables of README.md and book/intro.md, written from the one list of lessons.
+"""The lesson tables of README.md, book/intro.md and book/instructors.md, from the lessons.
 
 Each lesson's line lives in its own notebook's metadata (``mlpcourse.title`` for the README,
-``mlpcourse.you_learn`` and ``mlpcourse.builds_on`` for the book's intro); the tables sit between
+``mlpcourse.you_learn`` and ``mlpcourse.builds_on`` for the book's intro; the instructors' page
+counts each lesson's exercises and reads the committed run's cell timings); the tables sit between
 ``<!-- lessons:begin -->`` and ``<!-- lessons:end -->``. ``python -m tools.lesson_tables`` rewrites
 them; ``--check`` (and tests/test_layout.py) reports a table that is out of date.
 """
@@ -49,7 +50,46 @@ def intro_table(root: Path = ROOT) -> str:
     return "\n".join(rows)
 
 
-PAGES = {"README.md": readme_table, "book/intro.md": intro_table}
+def _seconds(cell: dict) -> float:
+    """How long a code cell took in the committed run (from Jupyter's execution timestamps)."""
+    from datetime import datetime
+
+    stamps = cell.get("metadata", {}).get("execution", {})
+    start, end = stamps.get("iopub.execute_input"), stamps.get("shell.execute_reply")
+    if not (start and end):
+        return 0.0
+    parse = lambda t: datetime.fromisoformat(t.replace("Z", "+00:00"))  # noqa: E731
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def grading_table(root: Path = ROOT) -> str:
+    """The instructors' table: exercises per lesson, how many checked, and the committed run times."""
+    from tools.assignments import exercises_of
+    from tools.lessons import tags
+
+    rows = [
+        "| lesson | code exercises, each with a check | answered in words | lesson run (s) "
+        "| worked solutions (s) |",
+        "|---|---|---|---|---|",
+    ]
+    for notebook, _meta in _lessons(root):
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+        kinds = exercises_of(nb)
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        solutions = sum(_seconds(c) for c in code if "solution" in tags(c))
+        lesson = sum(_seconds(c) for c in code if "solution" not in tags(c))
+        rows.append(
+            f"| {notebook.name[:2]} | {len(kinds['code'])} | {len(kinds['text'])} "
+            f"| {lesson:.0f} | {solutions:.0f} |"
+        )
+    return "\n".join(rows)
+
+
+PAGES = {
+    "README.md": readme_table,
+    "book/intro.md": intro_table,
+    "book/instructors.md": grading_table,
+}
 
 
 def rendered(page: str, root: Path = ROOT) -> tuple[str, str]:

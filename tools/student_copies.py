@@ -54,8 +54,12 @@ def untagged_solutions(nb: nbformat.NotebookNode) -> list[int]:
     return found
 
 
-def student_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Return the student version of a notebook (the argument is not changed)."""
+def student_copy(nb: nbformat.NotebookNode, keep_outputs: bool = False) -> nbformat.NotebookNode:
+    """Return the student version of a notebook (the argument is not changed).
+
+    ``keep_outputs`` keeps the committed outputs of the cells that stay (for the student edition
+    of the book, ``make student-book``); by default they are cleared.
+    """
     bad = untagged_solutions(nb)
     if bad:
         raise SolutionNotTagged(
@@ -65,6 +69,8 @@ def student_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     resources: dict = {}
     remove = TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS, enabled=True)
     nb, resources = remove.preprocess(nb, resources)
+    if keep_outputs:
+        return nb
     nb, resources = ClearOutputPreprocessor(enabled=True).preprocess(nb, resources)
     nb, resources = ClearMetadataPreprocessor(
         enabled=True,
