@@ -51,7 +51,7 @@ def test_the_student_notebook_holds_no_worked_solution(assignments: Path) -> Non
     )
     text = "\n".join("".join(c["source"]) for c in nb["cells"])
     assert "train_without_zero_grad" not in text  # a function of ex-01-zero-grad's solution
-    assert text.count("answer = ...") == len(exercises_of(nb)["code"]) == 5
+    assert text.count("\nanswer = ...\n") == len(exercises_of(nb)["code"]) == 5
     assert 'mlp.check_answer("ex-01-unscaled", answer)' in text
 
 

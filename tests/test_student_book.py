@@ -48,6 +48,7 @@ def test_no_solution_reaches_a_page(pages: Path) -> None:
     for path in lesson_notebooks():
         html = (pages / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
         assert 'class="solution' not in html, path.stem
+        assert "colab.research.google.com" not in html, "a launch button opens the full notebook"
         assert "exercise" in html  # the exercises themselves are there
         text = _text(html)
         for phrase in _solution_sentences(json.loads(path.read_text(encoding="utf-8"))):

@@ -74,9 +74,11 @@ def _exercise_blocks(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 raise ValueError(f"an exercise without a :label: at cell {i}")
             block: dict[str, Any] = {"label": label[1], "prompt": cells[i], "given": []}
             j = i + 1
-            while "remove-cell" not in tags(cells[j]):  # cells the learner works with
+            while not _is_answer_cell(cells[j]):  # cells the learner works with
                 block["given"].append(cells[j])
                 j += 1
+                if j == len(cells) or "{exercise}" in source(cells[j]):
+                    raise ValueError(f"exercise {label[1]} has no answer cell")
             block["answer"] = cells[j]
             block["check"] = any(CHECK_CALL.match(line) for line in source(cells[j]).splitlines())
             k = j + 1
@@ -89,6 +91,11 @@ def _exercise_blocks(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else:
             i += 1
     return blocks
+
+
+def _is_answer_cell(cell: dict[str, Any]) -> bool:
+    """The answer cell under an exercise: hidden from the book (or Otter's answer cell)."""
+    return bool({"remove-cell", "otter_answer_cell"} & set(tags(cell)))
 
 
 def _question(block: dict[str, Any]) -> list[dict[str, Any]]:
@@ -149,12 +156,13 @@ def master_notebook(path: Path) -> dict[str, Any] | None:
     if not any(b["check"] for b in blocks):
         return None
     first = cells.index(blocks[0]["prompt"])
-    requirement = re.search(r'"(mlpcourse[^"]* @ git\+[^"]+)"', json.dumps(nb))
+    code = "\n".join(source(c) for c in cells if c["cell_type"] == "code")
+    requirement = re.search(r'"(mlpcourse[^"]* @ git\+[^"]+)"', code)
     config = [
         "# ASSIGNMENT CONFIG",
         f"name: {path.stem}",
         *(
-            ["requirements:", f'  - "{_install_line(chr(34) + requirement[1])[1:]}"']
+            ["requirements:", f"  - {_install_line(chr(34) + requirement[1] + chr(34))}"]
             if requirement
             else []
         ),
@@ -215,7 +223,7 @@ def build(lessons: list[str] | None = None, out: Path = OUT) -> list[Path]:
                 f"otter assign failed for {path.name}:\n{result.stdout}{result.stderr}"
             )
         done.append(folder)
-        print(f"{folder.relative_to(ROOT)}: student/ and autograder/")
+        print(f"{folder}: student/ and autograder/")
     return done
 
 
