@@ -158,3 +158,11 @@ def test_a_choice_is_checked_against_the_learners_own_numbers() -> None:
     }
     assert check_answer("ex-01-hidden-units", (3, scores), quiet=True)
     assert not check_answer("ex-01-hidden-units", (4, scores), quiet=True)
+
+
+def test_the_instructors_page_shows_a_hint_as_students_see_it() -> None:
+    from tools.lessons import ROOT
+
+    page = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
+    shown = str(check_answer("ex-01-no-relu", (2, 0.72), quiet=True))
+    assert shown in page
