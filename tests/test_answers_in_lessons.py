@@ -10,7 +10,7 @@ import pytest
 
 from mlpcourse.answers import EXERCISES
 from tools.assignments import code_exercises, exercises_of
-from tools.lessons import lesson_notebooks, smoke_parameters, source, tags
+from tools.lessons import lesson_notebooks, run_notebook, smoke_parameters, source, tags
 
 NOTEBOOKS = lesson_notebooks()
 
@@ -51,19 +51,8 @@ def test_the_committed_worked_solutions_pass_their_checks(notebook: Path) -> Non
 def test_the_worked_solutions_pass_their_checks_at_smoke_size(
     notebook: Path, tmp_path: Path
 ) -> None:
-    import papermill as pm
-
+    run_notebook(notebook, tmp_path, **smoke_parameters(notebook))
     target = tmp_path / notebook.name
-    pm.execute_notebook(
-        str(notebook),
-        str(target),
-        parameters=smoke_parameters(notebook),
-        cwd=str(tmp_path),
-        kernel_name="python3",
-        progress_bar=False,
-        log_output=False,
-        execution_timeout=600,
-    )
     ran = json.loads(target.read_text(encoding="utf-8"))
     printed = "".join(
         "".join(o.get("text", ""))
