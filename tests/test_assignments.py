@@ -41,6 +41,11 @@ def test_every_code_exercise_has_its_question_in_the_autograder(assignments: Pat
         assert (folder / "autograder" / f"{stem}.ipynb").is_file()
         with zipfile.ZipFile(_zip(folder)) as z:
             tests = {Path(n).stem for n in z.namelist() if n.startswith("tests/")}
+            environment = z.read("environment.yml").decode()
+        # the grading image: the tested Python, PyTorch's CPU build, the course at its release
+        assert "python=3.11" in environment
+        cpu = environment.index("--extra-index-url https://download.pytorch.org/whl/cpu")
+        assert cpu < environment.index("mlpcourse[grading")
         mine = {label for label, s in expected.items() if s == stem}
         assert mine <= tests, (stem, mine - tests)
 

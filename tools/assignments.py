@@ -31,6 +31,7 @@ from tools.lessons import ROOT, lesson_notebooks, source, tags
 OUT = ROOT / "_build" / "assignments"
 LABEL = re.compile(r":label:\s*(ex-[\w-]+)")
 SOLUTION_MARK = re.compile(r"^\s*\{?solution")
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 CHECK_CALL = re.compile(r'^mlp\.check_answer\("(ex-[\w-]+)", answer\)$')
 
 
@@ -162,10 +163,16 @@ def master_notebook(path: Path) -> dict[str, Any] | None:
         "# ASSIGNMENT CONFIG",
         f"name: {path.stem}",
         *(
-            ["requirements:", f"  - {_install_line(chr(34) + requirement[1] + chr(34))}"]
+            [
+                "requirements:",
+                # the grading image needs no GPU: PyTorch's CPU build, not PyPI's CUDA one
+                f"  - --extra-index-url {TORCH_CPU_INDEX}",
+                f"  - {_install_line(chr(34) + requirement[1] + chr(34))}",
+            ]
             if requirement
             else []
         ),
+        "python_version: 3.11",  # the version the course is tested with
         "run_tests: false",
         "solutions_pdf: false",
         "init_cell: false",
