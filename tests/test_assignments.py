@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.assignments import code_exercises, exercises_of, master_notebook
+from tools.assignments import OUT, code_exercises, exercises_of, master_notebook
 from tools.lessons import ROOT, lesson_notebooks
 
 pytestmark = pytest.mark.slow
@@ -19,12 +19,9 @@ OTTER = Path(sys.executable).with_name("otter")
 
 
 @pytest.fixture(scope="module")
-def assignments(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("assignments")
-    subprocess.run(
-        [sys.executable, "-m", "tools.assignments", "--out", str(out)], cwd=ROOT, check=True
-    )
-    return out
+def assignments() -> Path:
+    subprocess.run(["make", "-s", "assignments"], cwd=ROOT, check=True)
+    return OUT
 
 
 def _zip(folder: Path) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def pages() -> Path:
-    subprocess.run([sys.executable, "-m", "tools.student_book"], cwd=ROOT, check=True)
+    subprocess.run(["make", "-s", "student-book"], cwd=ROOT, check=True)
     return HTML
 
 
