@@ -15,6 +15,16 @@ from tools.lessons import lesson_notebooks, run_notebook, smoke_parameters, sour
 NOTEBOOKS = lesson_notebooks()
 
 
+def _printed_by_solutions(nb: dict) -> str:
+    """Everything the worked solutions' cells printed."""
+    return "".join(
+        "".join(o.get("text", ""))
+        for c in nb["cells"]
+        if "solution" in tags(c)
+        for o in c.get("outputs", [])
+    )
+
+
 def test_every_check_belongs_to_an_exercise_and_every_code_exercise_has_one() -> None:
     in_lessons = code_exercises()
     assert set(in_lessons) == set(EXERCISES)
@@ -35,12 +45,7 @@ def test_answer_cells_say_what_answer_holds(notebook: Path) -> None:
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_the_committed_worked_solutions_pass_their_checks(notebook: Path) -> None:
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    printed = "".join(
-        "".join(o.get("text", ""))
-        for c in nb["cells"]
-        if "solution" in tags(c)
-        for o in c.get("outputs", [])
-    )
+    printed = _printed_by_solutions(nb)
     for label in exercises_of(nb)["code"]:
         assert f"✓ {label}: " in printed, label
     assert "✗ ex-" not in printed
@@ -54,12 +59,7 @@ def test_the_worked_solutions_pass_their_checks_at_smoke_size(
     run_notebook(notebook, tmp_path, **smoke_parameters(notebook))
     target = tmp_path / notebook.name
     ran = json.loads(target.read_text(encoding="utf-8"))
-    printed = "".join(
-        "".join(o.get("text", ""))
-        for c in ran["cells"]
-        if "solution" in tags(c)
-        for o in c.get("outputs", [])
-    )
+    printed = _printed_by_solutions(ran)
     failed = re.findall(r"✗ (ex-[\w-]+: .*)", printed)
     assert not failed, failed
     for label in exercises_of(ran)["code"]:

@@ -58,8 +58,8 @@ def _seconds(cell: dict) -> float:
     start, end = stamps.get("iopub.execute_input"), stamps.get("shell.execute_reply")
     if not (start and end):
         return 0.0
-    parse = lambda t: datetime.fromisoformat(t.replace("Z", "+00:00"))  # noqa: E731
-    return (parse(end) - parse(start)).total_seconds()
+    start, end = (datetime.fromisoformat(t.replace("Z", "+00:00")) for t in (start, end))
+    return (end - start).total_seconds()
 
 
 def grading_table(root: Path = ROOT) -> str:

@@ -193,3 +193,17 @@ def text(value: Any, what: str, min_words: int = 3) -> str:
     if not isinstance(value, str) or len(value.split()) < min_words:
         raise Wrong(f"{what} should be a sentence or more, in a string", "write it in words")
     return value
+
+
+def smallest_within_one_sd(scores: dict[Any, Any]) -> Any:
+    """Return the first key, in the dict's order, whose mean is within one sd of the best mean.
+
+    The lessons' rule for choosing the smallest network as good as the best, within the
+    seed-to-seed (or fold-to-fold) spread (sd with ddof 1); ``scores`` maps each candidate to its
+    list of scores.
+    """
+    from mlpcourse.compare import mean_se
+
+    stats = {key: mean_se([float(v) for v in values]) for key, values in scores.items()}
+    best = max(stats, key=lambda key: stats[key].mean)
+    return next(key for key in scores if stats[key].mean >= stats[best].mean - stats[best].sd)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlpcourse.answers.core import Wrong, between, exercise, number, numbers
+from mlpcourse.answers.core import (
+    Wrong,
+    between,
+    exercise,
+    number,
+    numbers,
+    smallest_within_one_sd,
+)
 
 
 @exercise("ex-01-unscaled", "(probability with the raw input, probability standardized)")
@@ -78,15 +85,11 @@ def _hidden_units(answer: Any) -> str:
             "the dict should have one entry per size: 1, 2, 3, 4 and 8 hidden units",
             "key the dict by the number of hidden units",
         )
-    means, sds = {}, {}
     for h, values in scores.items():
         accs = numbers(list(values), 3, f"the accuracies of {h} units (one per seed)")
         for a in accs:
             between(a, 0.0, 1.0, "a validation accuracy", "score on the validation students")
-        means[h] = sum(accs) / 3
-        sds[h] = (sum((a - means[h]) ** 2 for a in accs) / 2) ** 0.5
-    best = max(means, key=means.__getitem__)
-    smallest = min(h for h in means if means[h] >= means[best] - sds[best])
+    smallest = smallest_within_one_sd(dict(sorted(scores.items())))
     if number(chosen, "the size chosen") != smallest:
         raise Wrong(
             f"from your own accuracies the rule picks another size than {chosen}",

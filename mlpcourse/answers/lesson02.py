@@ -5,7 +5,14 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from mlpcourse.answers.core import Wrong, between, exercise, numbers
+from mlpcourse.answers.core import (
+    Wrong,
+    between,
+    exercise,
+    number,
+    numbers,
+    smallest_within_one_sd,
+)
 
 
 def _accuracy(x: float, what: str) -> None:
@@ -20,20 +27,17 @@ def _no_scaler(answer: Any) -> str:
     return "both accuracies measured: now the question about features in different units"
 
 
-def _smallest_within_one_sd(scores: dict[Any, Any], folds: int | None) -> Any:
-    means, sds = {}, {}
+def _checked_scores(scores: dict[Any, Any], folds: int | None) -> dict[Any, Any]:
+    """``scores`` after checking each list: ``folds`` scores (or at least two), each a fraction."""
     for key, values in scores.items():
-        values = [float(v) for v in values]
+        values = list(values)
         if folds is not None and len(values) != folds:
             raise Wrong(f"{key} has {len(values)} scores, not {folds}", "one score per fold")
         if len(values) < 2:
             raise Wrong(f"{key} has fewer than two scores", "one score per seed")
         for v in values:
-            _accuracy(v, f"a score of {key}")
-        means[key] = sum(values) / len(values)
-        sds[key] = (sum((v - means[key]) ** 2 for v in values) / (len(values) - 1)) ** 0.5
-    best = max(means, key=means.__getitem__)
-    return next(k for k in scores if means[k] >= means[best] - sds[best])
+            _accuracy(number(v, f"a score of {key}"), f"a score of {key}")
+    return scores
 
 
 SIZES = [(2,), (10,), (10, 10), (50, 50)]
@@ -53,7 +57,7 @@ def _sizes(answer: Any) -> str:
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         raise Wrong("answer should be (smallest size, dict of accuracies)")
     chosen, scores = answer
-    smallest = _smallest_within_one_sd(_sizes_dict(scores), None)
+    smallest = smallest_within_one_sd(_checked_scores(_sizes_dict(scores), None))
     if tuple(chosen) != tuple(smallest):
         raise Wrong(
             f"from your own accuracies the rule picks another size than {chosen}",
@@ -107,5 +111,5 @@ def _noise(answer: Any) -> str:
 
 @exercise("ex-02-cv", "{hidden sizes: the 5 fold accuracies from cross_val_score}")
 def _cv(answer: Any) -> str:
-    best = _smallest_within_one_sd(_sizes_dict(answer), 5)
+    best = smallest_within_one_sd(_checked_scores(_sizes_dict(answer), 5))
     return f"five folds per size; the one-sd rule would pick {best}"
